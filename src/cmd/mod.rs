@@ -1,0 +1,9 @@
+//! One module per subcommand; each returns the exit code.
+
+pub mod build;
+pub mod check;
+
+/// Exit codes shared by every command.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_PROBLEMS: i32 = 1;
+pub const EXIT_FAILURE: i32 = 2;

@@ -1,0 +1,294 @@
+//! Load: the records tree (or any single input the checker takes) -> the record model.
+//!
+//! Input: a path. Output: records, submissions or data tables, and the diagnostics met
+//! while reading them (syntax, shapes, missing files). Nothing here writes anything.
+
+mod data;
+mod fields;
+mod record;
+mod submission;
+pub mod yaml;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Diagnostic, Pos, Record, Submission, TableData, Version};
+
+pub use data::parse_python_float;
+pub use record::is_date;
+pub use submission::{is_safe_name, load_data, load_submission};
+
+/// Settings that change what loading accepts.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Data files larger than this are reported and not read (hepstatic.toml's
+    /// `max_data_file_mib`; 10 MiB by default, as HEPData).
+    pub max_data_file_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_data_file_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// One thing the checker was given, loaded.
+#[derive(Debug)]
+pub enum Item {
+    Record(Record),
+    /// A version folder or a single-YAML file outside any record.
+    Submission(Submission),
+    /// A lone data file.
+    DataFile(PathBuf, Option<TableData>),
+}
+
+/// Everything read from one path.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub items: Vec<Item>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Record(r) => Some(r),
+            _ => None,
+        })
+    }
+}
+
+/// What kind of input a path is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// A folder holding `records/`, or the `records/` folder itself.
+    Tree,
+    Record,
+    Version,
+    SingleYaml,
+    DataFile,
+}
+
+/// Tells what `path` is from what it holds, not from its name alone.
+///
+/// # Errors
+/// When the path does not exist or is none of the inputs hepstatic knows.
+pub fn detect(path: &Path) -> Result<InputKind, String> {
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if meta.is_dir() {
+        if path.join("record.yaml").is_file() {
+            return Ok(InputKind::Record);
+        }
+        if path.join("submission.yaml").is_file() {
+            return Ok(InputKind::Version);
+        }
+        if path.join("records").is_dir() || holds_records(path) {
+            return Ok(InputKind::Tree);
+        }
+        return Err(format!(
+            "{} is not a records tree, a record (record.yaml), or a version folder (submission.yaml)",
+            path.display()
+        ));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => Ok(InputKind::DataFile),
+        "yaml" | "yml" => {
+            // A single-YAML submission has table documents (`name:`); a data file has the
+            // variables at the top level of its only document.
+            let head =
+                fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = String::from_utf8_lossy(&head);
+            let submission_like = text
+                .lines()
+                .any(|l| l.starts_with("name:") || l.starts_with("data_file:"))
+                || text.lines().filter(|l| l.starts_with("---")).count() > 1;
+            Ok(if submission_like {
+                InputKind::SingleYaml
+            } else {
+                InputKind::DataFile
+            })
+        }
+        _ => Err(format!(
+            "{} is not a folder, a .yaml/.yml file or a .json data file",
+            path.display()
+        )),
+    }
+}
+
+fn holds_records(dir: &Path) -> bool {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.path().join("record.yaml").is_file())
+        })
+        .unwrap_or(false)
+}
+
+/// Loads whatever `path` is (see [`detect`]).
+///
+/// # Errors
+/// When the path cannot be read or is not an input hepstatic knows.
+pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
+    let kind = detect(path)?;
+    let mut loaded = Loaded::default();
+    match kind {
+        InputKind::Tree => {
+            let records_dir = if path.join("records").is_dir() {
+                path.join("records")
+            } else {
+                path.to_path_buf()
+            };
+            for dir in record_dirs(&records_dir)
+                .map_err(|e| format!("cannot list {}: {e}", records_dir.display()))?
+            {
+                if let Some(record) = load_record(&dir, options, &mut loaded.diagnostics) {
+                    loaded.items.push(Item::Record(record));
+                }
+            }
+        }
+        InputKind::Record => {
+            if let Some(record) = load_record(path, options, &mut loaded.diagnostics) {
+                loaded.items.push(Item::Record(record));
+            }
+        }
+        InputKind::Version => {
+            let sub = load_submission(
+                &path.join("submission.yaml"),
+                options,
+                &mut loaded.diagnostics,
+            );
+            loaded.items.push(Item::Submission(sub));
+        }
+        InputKind::SingleYaml => {
+            let sub = load_submission(path, options, &mut loaded.diagnostics);
+            loaded.items.push(Item::Submission(sub));
+        }
+        InputKind::DataFile => {
+            let data = load_data(path, &mut loaded.diagnostics);
+            loaded.items.push(Item::DataFile(path.to_path_buf(), data));
+        }
+    }
+    Ok(loaded)
+}
+
+/// The record folders under `records/`, sorted by name. Files there are ignored.
+fn record_dirs(records: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(records)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// Is `id` a valid record id: lowercase ASCII letters, digits and `-`, starting with a
+/// letter or digit (it becomes part of DOIs and URLs).
+pub fn is_record_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// Loads `records/<id>/`: record.yaml and every `v<n>/` folder.
+pub fn load_record(
+    dir: &Path,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Record> {
+    let id = dir.file_name()?.to_string_lossy().into_owned();
+    let meta_file = dir.join("record.yaml");
+    if !is_record_id(&id) {
+        diagnostics.push(
+            Diagnostic::error("E041", dir, Pos::NONE, format!("record id \"{id}\" is not allowed: ids are made of lowercase letters, digits and `-`"))
+                .with_help("rename the folder, e.g. `ins1748602` or `atlas-susy-2018-31`; the id becomes part of DOIs and URLs"),
+        );
+    }
+    if !meta_file.is_file() {
+        diagnostics.push(
+            Diagnostic::error(
+                "E040",
+                dir,
+                Pos::NONE,
+                "this record folder has no record.yaml",
+            )
+            .with_help("add record.yaml with title, collaborations, year and versions"),
+        );
+        return None;
+    }
+    let meta = record::load_meta(&meta_file, diagnostics)?;
+
+    let mut versions = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(dir).ok()?.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        match version_number(&name) {
+            Some(n) if is_dir => {
+                let file = path.join("submission.yaml");
+                if !file.is_file() {
+                    diagnostics.push(
+                        Diagnostic::error("E032", &path, Pos::NONE, "this version folder has no submission.yaml")
+                            .with_help("every version folder holds a HEPData submission: submission.yaml and its data files"),
+                    );
+                    continue;
+                }
+                let submission = load_submission(&file, options, diagnostics);
+                versions.push(Version {
+                    number: n,
+                    dir: path,
+                    submission,
+                });
+            }
+            _ if name == "record.yaml"
+                || (name.ends_with(".lock")
+                    && version_number(&name[..name.len() - 5]).is_some()) => {}
+            _ if name.starts_with('.') => {}
+            _ => diagnostics.push(
+                Diagnostic::warning(
+                    "W010",
+                    &path,
+                    Pos::NONE,
+                    format!(
+                        "\"{name}\" is neither record.yaml, a version folder v<n>/ nor a lock file"
+                    ),
+                )
+                .with_help("move it into a version folder, or remove it"),
+            ),
+        }
+    }
+    versions.sort_by_key(|v| v.number);
+    Some(Record {
+        id,
+        dir: dir.to_path_buf(),
+        meta,
+        versions,
+    })
+}
+
+/// `v3` -> 3; anything else -> None. `v0` and `v01` are not version names.
+pub fn version_number(name: &str) -> Option<u32> {
+    let digits = name.strip_prefix('v')?;
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}

@@ -1,0 +1,124 @@
+//! Records, their versions and the submissions inside them.
+
+use std::path::PathBuf;
+
+use super::pos::{Pos, Spanned};
+use super::table::Table;
+
+/// One record: `records/<id>/`, its `record.yaml` and its version folders.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub id: String,
+    /// The record's folder, as given on the command line or found in the tree.
+    pub dir: PathBuf,
+    pub meta: RecordMeta,
+    /// Version folders found on disk, in increasing number.
+    pub versions: Vec<Version>,
+}
+
+impl Record {
+    pub fn latest(&self) -> Option<&Version> {
+        self.versions.last()
+    }
+}
+
+/// `record.yaml`: what HEPData takes from INSPIRE, and the version log.
+#[derive(Clone, Debug, Default)]
+pub struct RecordMeta {
+    pub title: String,
+    pub collaborations: Vec<String>,
+    pub authors: Vec<String>,
+    pub abstract_text: Option<String>,
+    pub inspire_id: Option<u64>,
+    pub arxiv: Option<String>,
+    pub journal: Option<Journal>,
+    pub year: Option<i32>,
+    pub versions: Vec<VersionLog>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Journal {
+    pub reference: Option<String>,
+    pub doi: Option<String>,
+}
+
+/// One entry of `record.yaml`'s `versions:` list.
+#[derive(Clone, Debug)]
+pub struct VersionLog {
+    pub version: u32,
+    pub date: Option<String>,
+    pub message: Option<String>,
+    pub pos: Pos,
+}
+
+/// One version folder `v<n>/` holding a HEPData submission.
+#[derive(Clone, Debug)]
+pub struct Version {
+    pub number: u32,
+    pub dir: PathBuf,
+    pub submission: Submission,
+}
+
+/// A HEPData submission: the optional record-wide document and the tables.
+#[derive(Clone, Debug, Default)]
+pub struct Submission {
+    /// `submission.yaml`, or the single-YAML file with the tables inline.
+    pub file: PathBuf,
+    pub comment: Option<String>,
+    pub license: Option<License>,
+    pub resources: Vec<Resource>,
+    pub related_records: Vec<i64>,
+    pub tables: Vec<Table>,
+}
+
+impl Submission {
+    /// Local resource files in DOI order: record-wide first, then each table's in order.
+    pub fn local_resources(&self) -> impl Iterator<Item = &Resource> {
+        self.resources
+            .iter()
+            .chain(self.tables.iter().flat_map(|t| t.resources.iter()))
+            .filter(|r| r.is_local())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct License {
+    pub name: String,
+    pub url: Option<String>,
+    pub description: Option<String>,
+}
+
+/// An `additional_resources` entry: a file beside the submission or a URL.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub location: Spanned<String>,
+    pub description: Option<String>,
+    /// The optional `type` field (HEPData uses e.g. "code", "HistFactory", "ROOT").
+    pub kind: Option<String>,
+    pub license: Option<License>,
+}
+
+impl Resource {
+    /// A URL (`scheme://...`) is not a file in the submission.
+    pub fn is_local(&self) -> bool {
+        !is_url(&self.location.value)
+    }
+
+    /// The file name of a local resource (its location holds no folder, see the checker).
+    pub fn file_name(&self) -> &str {
+        &self.location.value
+    }
+}
+
+pub fn is_url(location: &str) -> bool {
+    match location.split_once("://") {
+        Some((scheme, rest)) => {
+            !scheme.is_empty()
+                && !rest.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,1 @@
+//! Render: the record model -> pages and downloads.

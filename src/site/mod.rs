@@ -1,0 +1,1 @@
+//! Site: write rendered pages and files to the output folder.
