@@ -1,1 +1,3 @@
 //! Render: the record model -> pages and downloads.
+
+pub mod formats;

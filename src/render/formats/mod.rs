@@ -1,0 +1,1 @@
+//! Table downloads: CSV, JSON, YAML (and YODA), written from the record model.
