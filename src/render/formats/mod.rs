@@ -1,1 +1,223 @@
 //! Table downloads: CSV, JSON, YAML (and YODA), written from the record model.
+//!
+//! Every writer here is a pure function of a table and its data that returns the file's
+//! text; the site stage decides where it goes. The helpers below are the conventions the
+//! writers share with HEPData's own converters: how numbers are spelled, how
+//! uncertainties are named, and how percentages become absolute.
+
+pub mod csv;
+pub mod json;
+pub mod yaml;
+pub mod yoda;
+
+use crate::model::{Amount, Point, UncertaintyKind, Value};
+
+/// The shortest text that reads back as the same `f64`, spelled as Python's `repr`
+/// spells a float (`7000.0`, `0.1`, `1e-05`, `1.5e+16`, `nan`, `inf`), because that is
+/// what hepdata-converter writes and what users' scripts have seen for years.
+pub(crate) fn repr(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".to_string();
+    }
+    // Rust's `Debug` already picks the shortest round-trip digits and switches to an
+    // exponent below 1e-4 and from 1e16 on, as Python does; only the exponent is spelled
+    // differently (`1e-5` against Python's `1e-05`).
+    let s = format!("{x:?}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+        None => s,
+    }
+}
+
+/// A value as text: numbers as [`repr`], text as written.
+pub(crate) fn value_text(v: &Value) -> String {
+    match v {
+        Value::Number(x) => repr(*x),
+        Value::Text(t) => t.clone(),
+    }
+}
+
+/// A percentage as it is written back into a data file: `5%`, `2.5%`.
+pub(crate) fn percent_text(p: f64) -> String {
+    if p.fract() == 0.0 && p.abs() < 1e15 {
+        format!("{}%", p as i64)
+    } else {
+        format!("{}%", repr(p))
+    }
+}
+
+/// The column name of each uncertainty of a point, as hepdata-converter names them:
+/// `error` when unlabelled, and a label used twice in one point becomes `label_1`,
+/// `label_2`, ... so that no two uncertainties share a column.
+pub(crate) fn error_labels(point: &Point) -> Vec<String> {
+    let base: Vec<&str> = point
+        .errors
+        .iter()
+        .map(|e| e.label.as_deref().unwrap_or("error"))
+        .collect();
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    base.iter()
+        .map(|&label| {
+            let total = base.iter().filter(|&&l| l == label).count();
+            if total == 1 {
+                return label.to_string();
+            }
+            let n = match seen.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seen.push((label, 1));
+                    1
+                }
+            };
+            format!("{label}_{n}")
+        })
+        .collect()
+}
+
+/// One side of an uncertainty in absolute terms, `None` when the side is empty (`''`)
+/// or a percentage has no numeric value to apply to.
+///
+/// A percentage is taken of the magnitude of the value, so that the "up" side of a
+/// negative value stays up (hepdata-converter multiplies by the signed value, which
+/// swaps up and down for negative values).
+pub(crate) fn absolute(amount: &Amount, value: Option<f64>) -> Option<f64> {
+    match *amount {
+        Amount::Absolute(x) => Some(x),
+        Amount::Percent(p) => value.map(|v| v.abs() * p / 100.0),
+        Amount::Empty => None,
+    }
+}
+
+/// The (plus, minus) sides of an uncertainty in absolute terms. The minus side of a
+/// symmetric uncertainty is the negated plus side, as the reference writes it.
+pub(crate) fn sides(kind: &UncertaintyKind, value: Option<f64>) -> (Option<f64>, Option<f64>) {
+    match kind {
+        UncertaintyKind::Symmetric(a) => {
+            let plus = absolute(a, value).map(f64::abs);
+            (plus, plus.map(|p| -p))
+        }
+        UncertaintyKind::Asymmetric { plus, minus } => {
+            (absolute(plus, value), absolute(minus, value))
+        }
+    }
+}
+
+/// Tables for the writers' unit tests, read from YAML text by hepstatic's own loader.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::model::{Pos, Spanned, Table, TableData};
+
+    /// The data of a YAML data file's text.
+    pub fn data(yaml: &str) -> TableData {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("hepstatic-{}-{n}.yaml", std::process::id()));
+        std::fs::write(&path, yaml).unwrap();
+        let mut diags = Vec::new();
+        let data = crate::load::load_data(&path, &mut diags);
+        let _ = std::fs::remove_file(&path);
+        data.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    /// A table document with only a name and a description.
+    pub fn table(name: &str) -> Table {
+        Table {
+            name: Spanned::new(name.to_string(), Pos::NONE),
+            description: Some("A test table.".into()),
+            location: None,
+            keywords: vec![],
+            data_file: Some(Spanned::new("data.yaml".into(), Pos::NONE)),
+            data_schema: None,
+            resources: vec![],
+            license: None,
+            related_dois: vec![],
+            pos: Pos::NONE,
+            data_path: PathBuf::from("data.yaml"),
+            data: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Pos, Uncertainty};
+
+    #[test]
+    fn numbers_are_spelled_as_python_spells_them() {
+        let cases = [
+            (7000.0, "7000.0"),
+            (0.1, "0.1"),
+            (-1.2, "-1.2"),
+            (212.5, "212.5"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (1.2345678901234568e17, "1.2345678901234568e+17"),
+            (2.5e-300, "2.5e-300"),
+            (-0.0, "-0.0"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+        ];
+        for (x, text) in cases {
+            assert_eq!(repr(x), text);
+            if !x.is_nan() {
+                assert_eq!(text.parse::<f64>().unwrap(), x, "{text} must read back");
+            }
+        }
+    }
+
+    fn point(labels: &[Option<&str>]) -> Point {
+        Point {
+            value: None,
+            bin: None,
+            errors: labels
+                .iter()
+                .map(|l| Uncertainty {
+                    label: l.map(str::to_string),
+                    kind: UncertaintyKind::Symmetric(Amount::Absolute(1.0)),
+                    pos: Pos::NONE,
+                })
+                .collect(),
+            pos: Pos::NONE,
+        }
+    }
+
+    #[test]
+    fn repeated_labels_are_numbered() {
+        let p = point(&[Some("sys"), None, Some("stat"), Some("sys"), Some("sys")]);
+        assert_eq!(
+            error_labels(&p),
+            ["sys_1", "error", "stat", "sys_2", "sys_3"]
+        );
+    }
+
+    #[test]
+    fn percentages_use_the_magnitude_of_the_value() {
+        // c13: -10.0 with 10% is +1.0 / -1.0, not -1.0 / +1.0.
+        let sym = UncertaintyKind::Symmetric(Amount::Percent(10.0));
+        assert_eq!(sides(&sym, Some(-10.0)), (Some(1.0), Some(-1.0)));
+        let asym = UncertaintyKind::Asymmetric {
+            plus: Amount::Percent(2.5),
+            minus: Amount::Percent(-1.5),
+        };
+        assert_eq!(sides(&asym, Some(8.0)), (Some(0.2), Some(-0.12)));
+        assert_eq!(sides(&sym, None), (None, None));
+        assert_eq!(percent_text(5.0), "5%");
+        assert_eq!(percent_text(-1.5), "-1.5%");
+    }
+}

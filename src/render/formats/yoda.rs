@@ -1,0 +1,397 @@
+//! A table as YODA2 reference data for Rivet: one binned estimate per dependent variable.
+//!
+//! Each dependent variable becomes an object at `/REF/<analysis>/dNN-x01-yMM` (NN the
+//! table's number, MM the variable's), unless a qualifier `Custom Rivet identifier`
+//! names it. Its axes come from the independent variables: bins with numeric edges make
+//! a continuous axis (`d`), integer values without edges a discrete one (`i`, case c20:
+//! jet multiplicities are not bin edges), anything else a labelled axis (`s`). An open
+//! bin is the axis's underflow or overflow; a gap between bins is a masked bin. Every
+//! uncertainty label is one error source, percentages made absolute.
+//!
+//! The text follows YODA 2's own writer (the `_V3` object formats), so the output equals
+//! hepdata-converter's for the same options, except where that tool loses data: see
+//! [`YodaOutput::notes`].
+
+mod binning;
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::model::{Point, RecordMeta, Resource, Table, TableData, Value, Variable};
+
+use super::yaml::{double_quoted, is_plain_syntax};
+use super::{error_labels, sides};
+use binning::{Axis, AxisKind, Row, axes, axis_kind, bin_index, coords, groups};
+
+/// What the YODA writer needs besides the table.
+#[derive(Clone, Debug)]
+pub struct YodaOptions {
+    /// The Rivet analysis name, e.g. `ATLAS_2012_I1203852` (see [`rivet_analysis`]).
+    pub analysis: String,
+    /// The table's number in its version, 1-based (the `dNN` of the paths).
+    pub table_index: usize,
+    /// The version's DOI: titles become `doi:<doi>/t<k>`. Without it the title is the
+    /// table's name.
+    pub doi: Option<String>,
+    /// Write the qualifiers as annotations; `false` by default, as in the reference.
+    pub keep_qualifiers: bool,
+}
+
+impl YodaOptions {
+    pub fn new(analysis: &str, table_index: usize) -> YodaOptions {
+        YodaOptions {
+            analysis: analysis.to_string(),
+            table_index,
+            doi: None,
+            keep_qualifiers: false,
+        }
+    }
+}
+
+/// The YODA text and what could not be written as it is in the table.
+#[derive(Clone, Debug, Default)]
+pub struct YodaOutput {
+    pub text: String,
+    /// One sentence per compromise: a repeated bin moved to an extra object, a one-sided
+    /// uncertainty whose empty side became 0, a text value written as `nan`, a variable
+    /// with no object. Worth showing beside the download.
+    pub notes: Vec<String>,
+}
+
+/// The table as YODA with the default options.
+pub fn table_yoda(table: &Table, data: &TableData, analysis: &str, table_index: usize) -> String {
+    table_yoda_with(table, data, &YodaOptions::new(analysis, table_index)).text
+}
+
+/// The table as YODA, written as `options` say.
+pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -> YodaOutput {
+    let mut out = YodaOutput::default();
+    if data.independent.len() > 3 {
+        // YODA's binned estimates (and Rivet) go up to three axes.
+        out.notes.push(format!(
+            "{} independent variables: YODA objects have at most 3 axes, nothing written",
+            data.independent.len()
+        ));
+        return out;
+    }
+    let kinds: Vec<AxisKind> = data.independent.iter().map(axis_kind).collect();
+    let mut objects = Vec::new();
+    let mut extra_y = data.dependent.len();
+    for (j, dep) in data.dependent.iter().enumerate() {
+        let rows: Vec<Row> = (0..dep.values.len())
+            .filter_map(|row| Some((row, coords(&data.independent, &kinds, row)?)))
+            .collect();
+        let what = format!("y{:02} \"{}\"", j + 1, dep.name.value);
+        for (n, rows) in groups(&rows, &kinds).into_iter().enumerate() {
+            let id = if n == 0 {
+                custom_id(dep).unwrap_or_else(|| object_id(options.table_index, j + 1))
+            } else {
+                // A repeated bin cannot share an object with its first occurrence; the
+                // reference silently keeps the first (case c20). It goes to a new
+                // object numbered after all dependent variables, so no path collides.
+                extra_y += 1;
+                let id = object_id(options.table_index, extra_y);
+                let rows = list(rows.iter().map(|&(row, _)| row + 1));
+                out.notes.push(format!(
+                    "{what}: rows {rows} repeat bins of earlier rows and are written as {id}"
+                ));
+                id
+            };
+            let Some(estimate) = Estimate::build(dep, &what, &kinds, &rows, &mut out.notes) else {
+                out.notes.push(format!(
+                    "{what}: its bins cannot form a YODA axis, not written"
+                ));
+                continue;
+            };
+            let path = format!("/REF/{}/{id}", options.analysis);
+            let notes = annotations(table, dep, &path, &estimate.type_name(), options);
+            objects.push(estimate.render(&path, &notes));
+        }
+    }
+    if !objects.is_empty() {
+        out.text = objects.join("\n\n") + "\n";
+    }
+    out
+}
+
+/// The Rivet analysis of a record: the name at the end of a resource link described as
+/// a Rivet analysis (case c20), else Rivet's convention `<EXPERIMENT>_<YEAR>_I<INSPIRE>`.
+pub fn rivet_analysis(meta: &RecordMeta, resources: &[Resource]) -> Option<String> {
+    let from_link = resources
+        .iter()
+        .filter(|r| {
+            r.description
+                .as_deref()
+                .is_some_and(|d| d.to_ascii_lowercase().contains("rivet"))
+        })
+        .filter_map(|r| {
+            let last = r.location.value.trim_end_matches('/').rsplit('/').next()?;
+            let name = last.split('.').next()?;
+            let ok = name.matches('_').count() >= 2
+                && name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            ok.then(|| name.to_string())
+        })
+        .next();
+    from_link.or_else(|| {
+        let experiment = meta.collaborations.first()?.to_ascii_uppercase();
+        Some(format!("{experiment}_{}_I{}", meta.year?, meta.inspire_id?))
+    })
+}
+
+fn object_id(table_index: usize, y: usize) -> String {
+    format!("d{table_index:02}-x01-y{y:02}")
+}
+
+fn custom_id(dep: &Variable) -> Option<String> {
+    let q = dep.qualifiers.iter().find(|q| q.name == CUSTOM_ID)?;
+    Some(q.value.clone())
+}
+
+const CUSTOM_ID: &str = "Custom Rivet identifier";
+
+fn list(rows: impl Iterator<Item = usize>) -> String {
+    rows.map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Annotations, sorted by key as YODA writes them.
+fn annotations(
+    table: &Table,
+    dep: &Variable,
+    path: &str,
+    type_name: &str,
+    options: &YodaOptions,
+) -> Vec<String> {
+    let mut notes = BTreeMap::new();
+    if options.keep_qualifiers {
+        for q in dep.qualifiers.iter().filter(|q| q.name != CUSTOM_ID) {
+            let key = match q.units.as_deref() {
+                Some(u) => format!("{} [{u}]", q.name),
+                None => q.name.clone(),
+            };
+            notes.insert(key, annotation(&q.value));
+        }
+    }
+    let title = match &options.doi {
+        Some(doi) => annotation(&format!("doi:{doi}/t{}", options.table_index)),
+        // The reference quotes the name so any text is a valid YAML annotation.
+        None => double_quoted(&table.name.value),
+    };
+    notes.insert("IsRef".into(), "1".into());
+    notes.insert("Path".into(), annotation(path));
+    notes.insert("Title".into(), title);
+    notes.insert("Type".into(), type_name.to_string());
+    notes
+        .into_iter()
+        .map(|(k, v)| format!("{}: {v}", annotation(&k)))
+        .collect()
+}
+
+/// YODA reads annotations as YAML: text stays plain when YAML would read it whole.
+fn annotation(text: &str) -> String {
+    if is_plain_syntax(text) {
+        text.to_string()
+    } else {
+        double_quoted(text)
+    }
+}
+
+/// A bin's content: the value and its error sources, label -> (down, up).
+type Content = (f64, BTreeMap<String, (f64, f64)>);
+
+/// The contents of one object: axes, and per global bin its content.
+struct Estimate {
+    kinds: Vec<AxisKind>,
+    axes: Vec<Axis>,
+    bins: Vec<Option<Content>>,
+    masked: Vec<usize>,
+}
+
+impl Estimate {
+    fn build(
+        dep: &Variable,
+        what: &str,
+        kinds: &[AxisKind],
+        rows: &[Row],
+        notes: &mut Vec<String>,
+    ) -> Option<Estimate> {
+        let axes = axes(kinds, rows)?;
+        let mut bins = vec![None; axes.iter().map(Axis::size).product()];
+        let mut filled: Vec<HashSet<usize>> = vec![HashSet::new(); axes.len()];
+        let (mut wide, mut text, mut one_sided) = (Vec::new(), Vec::new(), Vec::new());
+        for (row, c) in rows {
+            let (global, each) = bin_index(&axes, c);
+            for (d, i) in each.into_iter().enumerate() {
+                filled[d].insert(i);
+            }
+            if axes.iter().zip(c).any(|(axis, c)| axis.spans(c)) {
+                wide.push(row + 1);
+            }
+            let (content, loss) = content(&dep.values[*row]);
+            match loss {
+                Some(Loss::Text) => text.push(row + 1),
+                Some(Loss::OneSided) => one_sided.push(row + 1),
+                None => {}
+            }
+            bins[global] = Some(content);
+        }
+        // YODA's binning is a grid: a bin wider than the merged edges (the x bins change
+        // from one y slice to the next) sits in the cell holding its centre.
+        let losses = [
+            (wide, "have bins spanning several cells of the merged binning; each value sits in the cell holding its centre"),
+            (text, "have text values, written as nan"),
+            (one_sided, "have one-sided uncertainties; the empty side is written as 0"),
+        ];
+        for (rows, what_happened) in losses {
+            if !rows.is_empty() {
+                notes.push(format!("{what}: rows {} {what_happened}", list(rows.into_iter())));
+            }
+        }
+
+        // A bin between rows' bins that no row fills is a gap: masked, not zero.
+        let sizes: Vec<usize> = axes.iter().map(Axis::size).collect();
+        let masked = (0..bins.len())
+            .filter(|&g| {
+                let mut rest = g;
+                axes.iter().enumerate().any(|(d, axis)| {
+                    let i = rest % sizes[d];
+                    rest /= sizes[d];
+                    axis.is_inner(i) && !filled[d].contains(&i)
+                })
+            })
+            .collect();
+        Some(Estimate {
+            kinds: kinds.to_vec(),
+            axes,
+            bins,
+            masked,
+        })
+    }
+
+    /// `Estimate1D` when every axis is continuous, else `BinnedEstimate<i,d,...>`.
+    fn type_name(&self) -> String {
+        if self.kinds.iter().all(|k| *k == AxisKind::Continuous) {
+            return format!("Estimate{}D", self.kinds.len());
+        }
+        let letters: Vec<&str> = self.kinds.iter().map(|k| k.letter()).collect();
+        format!("BinnedEstimate<{}>", letters.join(","))
+    }
+
+    fn render(&self, path: &str, annotations: &[String]) -> String {
+        let tag = format!("YODA_{}_V3", self.type_name().to_uppercase());
+        let mut lines = vec![format!("BEGIN {tag} {path}")];
+        lines.extend(annotations.iter().cloned());
+        lines.push("---".into());
+        for (d, axis) in self.axes.iter().enumerate() {
+            lines.push(format!("Edges(A{}): {}", d + 1, axis.render()));
+        }
+        if !self.masked.is_empty() {
+            lines.push(format!(
+                "MaskedBins: [{}]",
+                list(self.masked.iter().copied())
+            ));
+        }
+
+        // Error sources are the union over bins, sorted as YODA keeps them; "" is the
+        // total uncertainty.
+        let labels: Vec<&String> = self
+            .bins
+            .iter()
+            .flatten()
+            .flat_map(|(_, e)| e.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !labels.is_empty() {
+            let quoted: Vec<String> = labels.iter().map(|l| quoted(l)).collect();
+            lines.push(format!("ErrorLabels: [{}]", quoted.join(", ")));
+        }
+        let mut header = cell("# value");
+        for (k, label) in labels.iter().enumerate() {
+            let (dn, up) = match label.is_empty() {
+                true => ("totalDn".to_string(), "totalUp".to_string()),
+                false => (format!("errDn({})", k + 1), format!("errUp({})", k + 1)),
+            };
+            header += &(cell(&dn) + &cell(&up));
+        }
+        lines.push(header);
+        for bin in &self.bins {
+            let mut line = cell(&sci(bin.as_ref().map_or(f64::NAN, |b| b.0)));
+            for label in &labels {
+                match bin.as_ref().and_then(|b| b.1.get(*label)) {
+                    Some(&(dn, up)) => line += &(cell(&sci(dn)) + &cell(&sci(up))),
+                    None => line += &(cell("---") + &cell("---")),
+                }
+            }
+            lines.push(line);
+        }
+        lines.push(format!("END {tag}"));
+        lines.join("\n") + "\n"
+    }
+}
+
+/// One column of YODA's table: left-aligned in 13 characters, then a tab.
+fn cell(text: &str) -> String {
+    format!("{text:<13}\t")
+}
+
+/// What a row lost on its way into YODA.
+#[derive(Clone, Copy, PartialEq)]
+enum Loss {
+    /// A text value that is not a number (`-`, `<0.3`): the bin is `nan`.
+    Text,
+    /// An asymmetric uncertainty with an empty side: YODA has no "undefined" side, so
+    /// it is 0 (case c04).
+    OneSided,
+}
+
+/// A row's value and error sources, as the reference names them: `TOTAL` (any case), or
+/// a single unlabelled uncertainty, is the total (source "").
+fn content(point: &Point) -> (Content, Option<Loss>) {
+    let value = match point.value.as_ref().map(|v| &v.value) {
+        Some(Value::Number(x)) => *x,
+        // Numbers given as text ('12.5') are numbers here, as in the reference (c11).
+        Some(Value::Text(t)) => match t.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
+            _ => return ((f64::NAN, BTreeMap::new()), Some(Loss::Text)),
+        },
+        None => return ((f64::NAN, BTreeMap::new()), None),
+    };
+    let labels = error_labels(point);
+    let mut errors = BTreeMap::new();
+    let mut loss = None;
+    for (label, u) in labels.iter().zip(&point.errors) {
+        let total = label.eq_ignore_ascii_case("total") || (labels.len() == 1 && label == "error");
+        let source = if total { String::new() } else { label.clone() };
+        let (up, dn) = sides(&u.kind, Some(value));
+        if up.is_none() || dn.is_none() {
+            loss = Some(Loss::OneSided);
+        }
+        errors.insert(source, (dn.unwrap_or(0.0), up.unwrap_or(0.0)));
+    }
+    ((value, errors), loss)
+}
+
+/// A number as YODA writes it: C's `%.6e`.
+fn sci(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".to_string();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    let s = format!("{x:.6e}");
+    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exp),
+    };
+    format!("{mantissa}e{sign}{digits:0>2}")
+}
+
+/// Text in double quotes as C++'s `std::quoted` writes it.
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,327 @@
+//! From independent variables to YODA axes: the kind of each axis, where each row sits,
+//! and which rows can share one object.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hash;
+
+use crate::model::{Point, Value, Variable};
+
+use super::{quoted, sci};
+use crate::render::formats::repr;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum AxisKind {
+    /// Bins with numeric edges; open bins are the under- and overflow.
+    Continuous,
+    /// Integer values without edges (multiplicities, charges): never bin edges.
+    Integer,
+    /// Anything else, each distinct value a labelled bin.
+    Label,
+}
+
+impl AxisKind {
+    /// YODA's letter for the axis type in `BinnedEstimate<...>`.
+    pub(super) fn letter(self) -> &'static str {
+        match self {
+            AxisKind::Continuous => "d",
+            AxisKind::Integer => "i",
+            AxisKind::Label => "s",
+        }
+    }
+}
+
+/// The kind of axis a variable makes, judged on all its rows as the reference does.
+pub(super) fn axis_kind(var: &Variable) -> AxisKind {
+    let numeric = |v: &Value| v.as_f64().is_some();
+    let binned = var.values.iter().all(|p| {
+        p.bin
+            .as_ref()
+            .is_some_and(|b| numeric(&b.low.value) && numeric(&b.high.value))
+    });
+    let integral = var.values.iter().all(|p| {
+        let x = p.value.as_ref().and_then(|v| v.value.as_f64());
+        x.is_some_and(|x| x.fract() == 0.0 && x.abs() < 9e15)
+    });
+    match (binned, integral) {
+        (true, _) => AxisKind::Continuous,
+        (false, true) => AxisKind::Integer,
+        (false, false) => AxisKind::Label,
+    }
+}
+
+/// Where one row sits on one axis.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Coord {
+    Range(f64, f64),
+    Int(i64),
+    Label(String),
+}
+
+/// A row number and its place on every axis.
+pub(super) type Row = (usize, Vec<Coord>);
+
+/// Where `row` sits on every axis, or `None` when an independent variable lacks it.
+pub(super) fn coords(vars: &[Variable], kinds: &[AxisKind], row: usize) -> Option<Vec<Coord>> {
+    vars.iter()
+        .zip(kinds)
+        .map(|(var, kind)| coord(var.values.get(row)?, *kind))
+        .collect()
+}
+
+fn coord(p: &Point, kind: AxisKind) -> Option<Coord> {
+    let value = p.value.as_ref().map(|v| &v.value);
+    let text = |v: &Value| match v {
+        Value::Number(x) => repr(*x),
+        Value::Text(t) => t.replace('\n', " "),
+    };
+    Some(match kind {
+        AxisKind::Continuous => {
+            let bin = p.bin.as_ref()?;
+            Coord::Range(bin.low.value.as_f64()?, bin.high.value.as_f64()?)
+        }
+        AxisKind::Integer => Coord::Int(value?.as_f64()? as i64),
+        AxisKind::Label => Coord::Label(match (value, &p.bin) {
+            (Some(v), _) => text(v),
+            (None, Some(b)) => format!("{} - {}", text(&b.low.value), text(&b.high.value)),
+            (None, None) => String::new(),
+        }),
+    })
+}
+
+/// Splits rows into groups that can each be one object: no two rows of a group claim
+/// the same bin. The first group holds every row that fits, later groups the rows that
+/// repeat a bin (the reference keeps the first and drops the others, case c20).
+pub(super) fn groups(rows: &[Row], kinds: &[AxisKind]) -> Vec<Vec<Row>> {
+    let mut groups = first_fit(rows, kinds);
+    // Rows with different bins can still fall into one cell of the merged binning
+    // (a narrow bin inside a wide one, in 2D or 3D): such rows move to a later group,
+    // and the group is binned again without them.
+    let mut i = 0;
+    while i < groups.len() {
+        let (kept, moved) = split_shared_cells(&groups[i], kinds);
+        if moved.is_empty() {
+            i += 1;
+        } else {
+            groups[i] = kept;
+            groups.push(moved);
+        }
+    }
+    groups
+}
+
+/// Each row into the first group where no row has the same coordinates (nor, on a
+/// single continuous axis, an overlapping bin).
+fn first_fit(rows: &[Row], kinds: &[AxisKind]) -> Vec<Vec<Row>> {
+    let one_range = kinds == [AxisKind::Continuous];
+    let mut groups: Vec<Group> = Vec::new();
+    for (row, c) in rows {
+        let key = format!("{c:?}");
+        let at = match groups.iter().position(|g| g.fits(&key, c, one_range)) {
+            Some(at) => at,
+            None => {
+                groups.push(Group::default());
+                groups.len() - 1
+            }
+        };
+        let group = &mut groups[at];
+        if one_range && let Coord::Range(low, high) = c[0] {
+            group.ranges.insert(order_key(low), high);
+        }
+        group.keys.insert(key);
+        group.rows.push((*row, c.clone()));
+    }
+    groups.into_iter().map(|g| g.rows).collect()
+}
+
+#[derive(Default)]
+struct Group {
+    rows: Vec<Row>,
+    keys: HashSet<String>,
+    /// Low edge -> high edge of each bin taken, for a single continuous axis.
+    ranges: BTreeMap<i64, f64>,
+}
+
+impl Group {
+    fn fits(&self, key: &str, c: &[Coord], one_range: bool) -> bool {
+        !(self.keys.contains(key) || one_range && overlaps(&self.ranges, &c[0]))
+    }
+}
+
+/// Does the bin `c` overlap a bin already in `ranges` (lows mapped to highs)?
+fn overlaps(ranges: &BTreeMap<i64, f64>, c: &Coord) -> bool {
+    let Coord::Range(low, high) = *c else {
+        return false;
+    };
+    let before = ranges.range(..=order_key(low)).next_back();
+    let after = ranges.range(order_key(low)..).next();
+    before.is_some_and(|(_, &h)| h > low) || after.is_some_and(|(&l, _)| from_key(l) < high)
+}
+
+/// An `f64` as an `i64` that sorts the same way, to key a sorted map.
+fn order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+fn from_key(k: i64) -> f64 {
+    f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
+}
+
+/// The rows that keep their cell, and those whose cell an earlier row already holds.
+fn split_shared_cells(rows: &[Row], kinds: &[AxisKind]) -> (Vec<Row>, Vec<Row>) {
+    let Some(axes) = axes(kinds, rows) else {
+        return (rows.to_vec(), Vec::new());
+    };
+    let mut taken = HashSet::new();
+    rows.iter()
+        .cloned()
+        .partition(|(_, c)| taken.insert(bin_index(&axes, c).0))
+}
+
+/// The axes of a group of rows, or `None` when a continuous axis has fewer than two
+/// finite edges.
+pub(super) fn axes(kinds: &[AxisKind], rows: &[Row]) -> Option<Vec<Axis>> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(d, &kind)| Axis::new(kind, rows.iter().map(|(_, c)| &c[d])))
+        .collect()
+}
+
+/// A row's global bin index (the first axis runs fastest, each axis counting its flow
+/// bins) and its index on each axis.
+pub(super) fn bin_index(axes: &[Axis], c: &[Coord]) -> (usize, Vec<usize>) {
+    let mut global = 0;
+    let mut stride = 1;
+    let mut each = Vec::with_capacity(axes.len());
+    for (axis, coord) in axes.iter().zip(c) {
+        let i = axis.index(coord);
+        global += i * stride;
+        stride *= axis.size();
+        each.push(i);
+    }
+    (global, each)
+}
+
+/// One axis of one object: its edges, in YODA's order.
+pub(super) enum Axis {
+    /// Sorted finite edges: bin 0 is the underflow, the last bin the overflow.
+    Continuous(Vec<f64>),
+    Integer(Discrete<i64>),
+    Label(Discrete<String>),
+}
+
+/// The values of a discrete axis in order of appearance; bin 0 is YODA's "other" bin.
+pub(super) struct Discrete<T> {
+    values: Vec<T>,
+    bin: HashMap<T, usize>,
+}
+
+impl<T: Clone + Eq + Hash> Discrete<T> {
+    fn new(items: impl Iterator<Item = T>) -> Discrete<T> {
+        let mut values = Vec::new();
+        let mut bin = HashMap::new();
+        for item in items {
+            if !bin.contains_key(&item) {
+                values.push(item.clone());
+                bin.insert(item, values.len());
+            }
+        }
+        Discrete { values, bin }
+    }
+
+    fn index(&self, item: &T) -> usize {
+        self.bin.get(item).copied().unwrap_or(0)
+    }
+}
+
+impl Axis {
+    fn new<'a>(kind: AxisKind, coords: impl Iterator<Item = &'a Coord>) -> Option<Axis> {
+        let axis = match kind {
+            AxisKind::Continuous => {
+                // An open bin adds its finite edge, so an overflow keeps its low edge
+                // even when no neighbour shares it.
+                let mut edges: Vec<f64> = coords
+                    .flat_map(|c| match c {
+                        Coord::Range(l, h) => [*l, *h],
+                        _ => [f64::NAN; 2],
+                    })
+                    .filter(|x| x.is_finite())
+                    .collect();
+                edges.sort_by(f64::total_cmp);
+                edges.dedup_by(|a, b| is_close(*a, *b));
+                if edges.len() < 2 {
+                    return None;
+                }
+                Axis::Continuous(edges)
+            }
+            AxisKind::Integer => Axis::Integer(Discrete::new(coords.filter_map(|c| match c {
+                Coord::Int(i) => Some(*i),
+                _ => None,
+            }))),
+            AxisKind::Label => Axis::Label(Discrete::new(coords.filter_map(|c| match c {
+                Coord::Label(s) => Some(s.clone()),
+                _ => None,
+            }))),
+        };
+        Some(axis)
+    }
+
+    /// The number of bins, flow bins included.
+    pub(super) fn size(&self) -> usize {
+        match self {
+            Axis::Continuous(e) => e.len() + 1,
+            Axis::Integer(d) => d.values.len() + 1,
+            Axis::Label(d) => d.values.len() + 1,
+        }
+    }
+
+    /// The bin holding `c`: for a bin, the one holding its centre.
+    fn index(&self, c: &Coord) -> usize {
+        match (self, c) {
+            (Axis::Continuous(_), Coord::Range(l, _)) if *l == f64::NEG_INFINITY => 0,
+            (Axis::Continuous(e), Coord::Range(_, h)) if *h == f64::INFINITY => e.len(),
+            (Axis::Continuous(e), Coord::Range(l, h)) => {
+                let centre = 0.5 * (l + h);
+                e.partition_point(|&x| x <= centre)
+            }
+            (Axis::Integer(d), Coord::Int(i)) => d.index(i),
+            (Axis::Label(d), Coord::Label(s)) => d.index(s),
+            _ => 0,
+        }
+    }
+
+    /// Is bin `i` a regular bin of a continuous axis (one that can be a gap)?
+    pub(super) fn is_inner(&self, i: usize) -> bool {
+        matches!(self, Axis::Continuous(e) if i >= 1 && i < e.len())
+    }
+
+    /// Does bin `c` span more than one bin of this axis (the binning is not a grid)?
+    pub(super) fn spans(&self, c: &Coord) -> bool {
+        match (self, c) {
+            (Axis::Continuous(e), Coord::Range(l, h)) => {
+                // Edges strictly inside the bin, rounding noise aside.
+                let first = e.partition_point(|&x| x <= *l || is_close(x, *l));
+                let end = e.partition_point(|&x| x < *h && !is_close(x, *h));
+                end > first
+            }
+            _ => false,
+        }
+    }
+
+    /// `[e1, e2, ...]` as YODA writes edges.
+    pub(super) fn render(&self) -> String {
+        let items: Vec<String> = match self {
+            Axis::Continuous(e) => e.iter().map(|&x| sci(x)).collect(),
+            Axis::Integer(d) => d.values.iter().map(|x| x.to_string()).collect(),
+            Axis::Label(d) => d.values.iter().map(|s| quoted(s)).collect(),
+        };
+        format!("[{}]", items.join(", "))
+    }
+}
+
+/// Python's `math.isclose` with its default tolerance, which the reference uses to merge
+/// edges written with different rounding.
+fn is_close(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+}

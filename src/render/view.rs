@@ -1,0 +1,722 @@
+//! What templates see: plain, serialisable views of records, versions and tables, with
+//! every text already made safe HTML and every link already built.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::model::{
+    Amount, License, Point, Record, Resource, Table, TableData, UncertaintyKind, Value, Variable,
+    Version,
+};
+
+use super::links::{self, Dois};
+use super::markdown::{inline, to_html};
+use super::number;
+
+#[derive(Serialize)]
+pub struct RecordHead {
+    pub id: String,
+    pub title_html: String,
+    pub title_text: String,
+    pub collaborations: Vec<String>,
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub inspire_id: Option<u64>,
+    pub arxiv: Option<String>,
+    pub journal_ref: Option<String>,
+    pub journal_doi: Option<String>,
+    pub abstract_html: Option<String>,
+    pub url: String,
+    pub doi: String,
+}
+
+/// One line of the record list.
+#[derive(Serialize)]
+pub struct RecordCard {
+    pub head: RecordHead,
+    pub latest: u32,
+    pub latest_url: String,
+    pub date: Option<String>,
+    pub tables: usize,
+    pub resources: usize,
+    pub draft: bool,
+}
+
+#[derive(Serialize)]
+pub struct VersionLink {
+    pub number: u32,
+    pub url: String,
+    pub date: Option<String>,
+    pub message: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct LicenseView {
+    pub name: String,
+    pub url: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct KeywordView {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct TableCard {
+    pub k: usize,
+    pub name_html: String,
+    pub description_html: String,
+    pub location: Option<String>,
+    pub url: String,
+    pub doi: String,
+    pub rows: usize,
+    pub shape: String,
+    pub keywords: Vec<KeywordView>,
+}
+
+/// A resource as listed on a version or table page, and on its own landing page.
+#[derive(Serialize)]
+pub struct ResourceView {
+    /// 1-based number among local resources; `None` for a URL.
+    pub k: Option<usize>,
+    pub name: String,
+    pub description_html: String,
+    pub kind: Option<String>,
+    /// The landing page (local) or the external URL.
+    pub url: String,
+    pub file_url: Option<String>,
+    pub size: Option<String>,
+    pub bytes: Option<u64>,
+    pub sha256: Option<String>,
+    pub doi: Option<String>,
+    pub external: bool,
+}
+
+#[derive(Serialize)]
+pub struct Citation {
+    pub text: String,
+    pub bibtex: String,
+}
+
+/// Everything the version page shows.
+#[derive(Serialize)]
+pub struct VersionView {
+    pub record: RecordHead,
+    pub number: u32,
+    pub date: Option<String>,
+    pub message: Option<String>,
+    pub draft: bool,
+    pub latest: bool,
+    pub doi: String,
+    pub url: String,
+    pub versions: Vec<VersionLink>,
+    pub comment_html: Option<String>,
+    pub license: Option<LicenseView>,
+    pub tables: Vec<TableCard>,
+    pub resources: Vec<ResourceView>,
+    pub citation: Citation,
+    pub record_json: String,
+}
+
+#[derive(Serialize)]
+pub struct Download {
+    pub label: &'static str,
+    pub url: String,
+    pub mime: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Cell {
+    pub html: String,
+    pub errors: Vec<ErrorView>,
+}
+
+#[derive(Serialize)]
+pub struct ErrorView {
+    pub html: String,
+    pub label: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct QualifierRow {
+    pub name_html: String,
+    pub cells: Vec<String>,
+}
+
+/// The table as an HTML grid: independent columns, then one column per dependent
+/// variable, with qualifier rows above the dependent headers as on hepdata.net.
+#[derive(Serialize)]
+pub struct Grid {
+    pub independent: Vec<String>,
+    pub dependent: Vec<String>,
+    pub qualifiers: Vec<QualifierRow>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Serialize)]
+pub struct Neighbour {
+    pub url: String,
+    pub name_html: String,
+}
+
+#[derive(Serialize)]
+pub struct TableView {
+    pub record: RecordHead,
+    pub version: u32,
+    pub version_url: String,
+    pub draft: bool,
+    pub k: usize,
+    pub count: usize,
+    pub name_html: String,
+    pub name_text: String,
+    pub description_html: String,
+    pub location: Option<String>,
+    pub keywords: Vec<KeywordView>,
+    pub doi: String,
+    pub url: String,
+    pub downloads: Vec<Download>,
+    pub license: Option<LicenseView>,
+    pub resources: Vec<ResourceView>,
+    pub grid: Option<Grid>,
+    pub custom_schema: Option<String>,
+    pub prev: Option<Neighbour>,
+    pub next: Option<Neighbour>,
+}
+
+/// A local file's size and digest, measured by the site writer.
+#[derive(Clone, Debug)]
+pub struct FileFacts {
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+pub fn record_head(config: &Config, record: &Record) -> RecordHead {
+    let m = &record.meta;
+    RecordHead {
+        id: record.id.clone(),
+        title_html: inline(&m.title),
+        title_text: m.title.clone(),
+        collaborations: m.collaborations.clone(),
+        authors: m.authors.clone(),
+        year: m.year,
+        inspire_id: m.inspire_id,
+        arxiv: m.arxiv.clone(),
+        journal_ref: m.journal.as_ref().and_then(|j| j.reference.clone()),
+        journal_doi: m.journal.as_ref().and_then(|j| j.doi.clone()),
+        abstract_html: m.abstract_text.as_deref().map(to_html),
+        url: links::record(&record.id),
+        doi: Dois::new(config).record(&record.id),
+    }
+}
+
+pub fn record_card(
+    config: &Config,
+    record: &Record,
+    published: impl Fn(u32) -> bool,
+) -> Option<RecordCard> {
+    let latest = record.latest()?;
+    let log = record
+        .meta
+        .versions
+        .iter()
+        .find(|v| v.version == latest.number);
+    Some(RecordCard {
+        head: record_head(config, record),
+        latest: latest.number,
+        latest_url: links::version(&record.id, latest.number),
+        date: log.and_then(|l| l.date.clone()),
+        tables: latest.submission.tables.len(),
+        resources: latest.submission.local_resources().count(),
+        draft: !published(latest.number),
+    })
+}
+
+fn license_view(l: &License) -> LicenseView {
+    LicenseView {
+        name: l.name.clone(),
+        url: l.url.clone(),
+        description: l.description.clone(),
+    }
+}
+
+fn keywords(table: &Table) -> Vec<KeywordView> {
+    table
+        .keywords
+        .iter()
+        .map(|k| KeywordView {
+            name: k.name.value.clone(),
+            values: k.values.iter().map(|v| v.value.clone()).collect(),
+        })
+        .collect()
+}
+
+/// "12 rows × 3 columns" or "2D: 10 × 10 bins".
+fn shape(data: Option<&TableData>) -> String {
+    let Some(d) = data else {
+        return "custom format".to_string();
+    };
+    let rows = d.rows();
+    let cols = d.independent.len() + d.dependent.len();
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!("{} × {}", plural(rows, "row"), plural(cols, "column"))
+}
+
+/// Numbers local resources 1, 2, ... in DOI order (record-wide first, then per table).
+pub fn resource_views(
+    config: &Config,
+    record: &Record,
+    version: &Version,
+    facts: &dyn Fn(&str) -> Option<FileFacts>,
+) -> (Vec<ResourceView>, Vec<Vec<ResourceView>>) {
+    let dois = Dois::new(config);
+    let mut k = 0;
+    let mut view = |r: &Resource| -> ResourceView {
+        let description_html = r.description.as_deref().map(to_html).unwrap_or_default();
+        if r.is_local() {
+            k += 1;
+            let f = facts(r.file_name());
+            ResourceView {
+                k: Some(k),
+                name: r.file_name().to_string(),
+                description_html,
+                kind: r.kind.clone(),
+                url: links::resource(&record.id, version.number, k),
+                file_url: Some(links::resource_file(
+                    &record.id,
+                    version.number,
+                    k,
+                    r.file_name(),
+                )),
+                size: f.as_ref().map(|f| human_size(f.bytes)),
+                bytes: f.as_ref().map(|f| f.bytes),
+                sha256: f.map(|f| f.sha256),
+                doi: Some(dois.resource(&record.id, version.number, k)),
+                external: false,
+            }
+        } else {
+            ResourceView {
+                k: None,
+                name: r.location.value.clone(),
+                description_html,
+                kind: r.kind.clone(),
+                url: r.location.value.clone(),
+                file_url: None,
+                size: None,
+                bytes: None,
+                sha256: None,
+                doi: None,
+                external: true,
+            }
+        }
+    };
+    let wide = version.submission.resources.iter().map(&mut view).collect();
+    let per_table = version
+        .submission
+        .tables
+        .iter()
+        .map(|t| t.resources.iter().map(&mut view).collect())
+        .collect();
+    (wide, per_table)
+}
+
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut size = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    format!("{size:.1} {}", UNITS[unit])
+}
+
+pub struct VersionInput<'a> {
+    pub config: &'a Config,
+    pub record: &'a Record,
+    pub version: &'a Version,
+    pub published: &'a dyn Fn(u32) -> bool,
+    pub resources: Vec<ResourceView>,
+}
+
+pub fn version_view(input: VersionInput) -> VersionView {
+    let VersionInput {
+        config,
+        record,
+        version,
+        published,
+        resources,
+    } = input;
+    let dois = Dois::new(config);
+    let id = &record.id;
+    let n = version.number;
+    let log = record.meta.versions.iter().find(|v| v.version == n);
+    let latest = record.latest().map(|v| v.number) == Some(n);
+    let sub = &version.submission;
+    let tables = sub
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TableCard {
+            k: i + 1,
+            name_html: inline(&t.name.value),
+            description_html: t.description.as_deref().map(to_html).unwrap_or_default(),
+            location: t.location.clone(),
+            url: links::table(id, n, i + 1),
+            doi: dois.table(id, n, i + 1),
+            rows: t.data.as_ref().map_or(0, TableData::rows),
+            shape: shape(t.data.as_ref()),
+            keywords: keywords(t),
+        })
+        .collect();
+    let versions = record
+        .versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let l = record.meta.versions.iter().find(|x| x.version == v.number);
+            VersionLink {
+                number: v.number,
+                url: links::version(id, v.number),
+                date: l.and_then(|l| l.date.clone()),
+                message: l.and_then(|l| l.message.clone()),
+                current: v.number == n,
+            }
+        })
+        .collect();
+    VersionView {
+        record: record_head(config, record),
+        number: n,
+        date: log.and_then(|l| l.date.clone()),
+        message: log.and_then(|l| l.message.clone()),
+        draft: !published(n),
+        latest,
+        doi: dois.version(id, n),
+        url: links::version(id, n),
+        versions,
+        comment_html: sub
+            .comment
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .map(to_html),
+        license: sub.license.as_ref().map(license_view),
+        tables,
+        resources,
+        citation: citation(config, record, n),
+        record_json: format!("{}record.json", links::version(id, n)),
+    }
+}
+
+/// A citation line and a BibTeX entry for one version.
+pub fn citation(config: &Config, record: &Record, n: u32) -> Citation {
+    let m = &record.meta;
+    let doi = Dois::new(config).version(&record.id, n);
+    let who = if m.collaborations.is_empty() {
+        m.authors.join(", ")
+    } else {
+        m.collaborations
+            .iter()
+            .map(|c| format!("{c} Collaboration"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut text = format!("{who}, \"{}\"", m.title);
+    if let Some(j) = m.journal.as_ref().and_then(|j| j.reference.as_ref()) {
+        text.push_str(&format!(", {j}"));
+    }
+    if let Some(a) = &m.arxiv {
+        text.push_str(&format!(", arXiv:{a}"));
+    }
+    if let Some(y) = m.year {
+        text.push_str(&format!(" ({y})"));
+    }
+    text.push_str(&format!(
+        ". {}, version {n}, https://doi.org/{doi}",
+        config.site.title
+    ));
+
+    let year = record
+        .meta
+        .versions
+        .iter()
+        .find(|v| v.version == n)
+        .and_then(|v| v.date.as_deref())
+        .and_then(|d| d.get(..4))
+        .map(str::to_string)
+        .or(m.year.map(|y| y.to_string()))
+        .unwrap_or_default();
+    let bib_author = if m.collaborations.is_empty() {
+        m.authors.join(" and ")
+    } else {
+        m.collaborations
+            .iter()
+            .map(|c| format!("{{{c} Collaboration}}"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let bibtex = format!(
+        "@misc{{{key},\n  author       = \"{author}\",\n  title        = \"{{{title}}}\",\n  howpublished = \"{publisher}\",\n  year         = \"{year}\",\n  note         = \"Version {n}\",\n  doi          = \"{doi}\",\n  url          = \"https://doi.org/{doi}\"\n}}",
+        key = format!("{}:{}.v{n}", config.doi.namespace, record.id),
+        author = bib_escape(&bib_author),
+        title = bib_escape(&m.title),
+        publisher = bib_escape(&config.doi.publisher),
+    );
+    Citation { text, bibtex }
+}
+
+/// Keeps braces balanced and quotes out of a BibTeX field; LaTeX stays as written.
+fn bib_escape(text: &str) -> String {
+    let open = text.matches('{').count();
+    let close = text.matches('}').count();
+    let text = text.replace('"', "{\"}");
+    if open == close {
+        text
+    } else {
+        text.replace(['{', '}'], "")
+    }
+}
+
+pub struct TableInput<'a> {
+    pub config: &'a Config,
+    pub record: &'a Record,
+    pub version: &'a Version,
+    pub index: usize,
+    pub draft: bool,
+    pub resources: Vec<ResourceView>,
+}
+
+pub fn table_view(input: TableInput) -> TableView {
+    let TableInput {
+        config,
+        record,
+        version,
+        index,
+        draft,
+        resources,
+    } = input;
+    let dois = Dois::new(config);
+    let (id, n, k) = (&record.id, version.number, index + 1);
+    let tables = &version.submission.tables;
+    let table = &tables[index];
+    let mut downloads = vec![
+        Download {
+            label: "YAML",
+            url: links::table_file(id, n, k, "yaml"),
+            mime: "application/yaml",
+        },
+        Download {
+            label: "JSON",
+            url: links::table_file(id, n, k, "json"),
+            mime: "application/json",
+        },
+        Download {
+            label: "CSV",
+            url: links::table_file(id, n, k, "csv"),
+            mime: "text/csv",
+        },
+    ];
+    if table.data.is_none() {
+        // A custom-schema table (a pyhf workspace) is served as submitted only.
+        downloads.clear();
+        if let Some(df) = &table.data_file {
+            downloads.push(Download {
+                label: "original",
+                url: links::encode_segment(&df.value),
+                mime: "application/json",
+            });
+        }
+    }
+    let neighbour = |i: usize| Neighbour {
+        url: links::table(id, n, i + 1),
+        name_html: inline(&tables[i].name.value),
+    };
+    TableView {
+        record: record_head(config, record),
+        version: n,
+        version_url: links::version(id, n),
+        draft,
+        k,
+        count: tables.len(),
+        name_html: inline(&table.name.value),
+        name_text: table.name.value.clone(),
+        description_html: table
+            .description
+            .as_deref()
+            .map(to_html)
+            .unwrap_or_default(),
+        location: table.location.clone(),
+        keywords: keywords(table),
+        doi: dois.table(id, n, k),
+        url: links::table(id, n, k),
+        downloads,
+        license: table
+            .license
+            .as_ref()
+            .or(version.submission.license.as_ref())
+            .map(license_view),
+        resources,
+        grid: table.data.as_ref().map(grid),
+        custom_schema: table.data_schema.clone(),
+        prev: (index > 0).then(|| neighbour(index - 1)),
+        next: (index + 1 < tables.len()).then(|| neighbour(index + 1)),
+    }
+}
+
+fn header_html(v: &Variable) -> String {
+    match &v.units {
+        Some(u) if !u.is_empty() => format!(
+            "{} <span class=\"units\">[{}]</span>",
+            inline(&v.name.value),
+            inline(u)
+        ),
+        _ => inline(&v.name.value),
+    }
+}
+
+/// Builds the grid shown on a table page.
+pub fn grid(data: &TableData) -> Grid {
+    let mut names: Vec<String> = Vec::new();
+    for v in &data.dependent {
+        for q in &v.qualifiers {
+            let name = qualifier_name(&q.name, q.units.as_deref());
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    let qualifiers = names
+        .iter()
+        .map(|name| QualifierRow {
+            name_html: inline(name),
+            cells: data
+                .dependent
+                .iter()
+                .map(|v| {
+                    v.qualifiers
+                        .iter()
+                        .filter(|q| qualifier_name(&q.name, q.units.as_deref()) == *name)
+                        .map(|q| inline(&q.value))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .collect(),
+        })
+        .collect();
+    let rows = (0..data.rows())
+        .map(|i| {
+            data.independent
+                .iter()
+                .map(|v| v.values.get(i).map_or_else(empty_cell, independent_cell))
+                .chain(
+                    data.dependent
+                        .iter()
+                        .map(|v| v.values.get(i).map_or_else(empty_cell, dependent_cell)),
+                )
+                .collect()
+        })
+        .collect();
+    Grid {
+        independent: data.independent.iter().map(header_html).collect(),
+        dependent: data.dependent.iter().map(header_html).collect(),
+        qualifiers,
+        rows,
+    }
+}
+
+fn qualifier_name(name: &str, units: Option<&str>) -> String {
+    match units {
+        Some(u) if !u.is_empty() => format!("{name} [{u}]"),
+        _ => name.to_string(),
+    }
+}
+
+fn empty_cell() -> Cell {
+    Cell {
+        html: String::new(),
+        errors: Vec::new(),
+    }
+}
+
+fn value_html(v: &Value) -> String {
+    match v {
+        Value::Number(x) => number::format(*x),
+        Value::Text(t) => inline(t),
+    }
+}
+
+fn independent_cell(p: &Point) -> Cell {
+    let html = match (&p.bin, &p.value) {
+        (Some(b), Some(v)) => format!(
+            "{} <span class=\"bin\">({} – {})</span>",
+            value_html(&v.value),
+            value_html(&b.low.value),
+            value_html(&b.high.value)
+        ),
+        (Some(b), None) => format!(
+            "{} – {}",
+            value_html(&b.low.value),
+            value_html(&b.high.value)
+        ),
+        (None, Some(v)) => value_html(&v.value),
+        (None, None) => String::new(),
+    };
+    Cell {
+        html,
+        errors: Vec::new(),
+    }
+}
+
+fn amount_html(a: &Amount) -> String {
+    match a {
+        Amount::Absolute(x) => number::format(x.abs()),
+        Amount::Percent(p) => format!("{}%", number::format(p.abs())),
+        Amount::Empty => "0".to_string(),
+    }
+}
+
+/// Signed amount for one side of an asymmetric uncertainty: HEPData writes `minus` with
+/// its sign (usually negative), and a side may go the same way as the other.
+fn signed_html(a: &Amount, default_sign: char) -> String {
+    let (x, pct) = match a {
+        Amount::Absolute(x) => (*x, ""),
+        Amount::Percent(p) => (*p, "%"),
+        Amount::Empty => return format!("{default_sign}0"),
+    };
+    let sign = if x < 0.0 {
+        '−'
+    } else if x > 0.0 {
+        '+'
+    } else {
+        default_sign
+    };
+    format!("{sign}{}{pct}", number::format(x.abs()))
+}
+
+fn dependent_cell(p: &Point) -> Cell {
+    let html = p
+        .value
+        .as_ref()
+        .map(|v| value_html(&v.value))
+        .unwrap_or_default();
+    let errors = p
+        .errors
+        .iter()
+        .map(|u| ErrorView {
+            html: match &u.kind {
+                UncertaintyKind::Symmetric(a) => format!("±{}", amount_html(a)),
+                UncertaintyKind::Asymmetric { plus, minus } => format!(
+                    "<span class=\"asym\"><sup>{}</sup><sub>{}</sub></span>",
+                    signed_html(plus, '+'),
+                    signed_html(minus, '−')
+                ),
+            },
+            label: u.label.clone(),
+        })
+        .collect();
+    Cell { html, errors }
+}

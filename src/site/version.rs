@@ -1,0 +1,338 @@
+//! One version of a record: its page, its tables, its resources and record.json.
+
+use std::fs;
+
+use anyhow::{Context as _, Result};
+use serde_json::{Value as Json, json};
+
+use crate::config::Config;
+use crate::model::{Record, Table, Version};
+use crate::render::formats::{csv, json as json_format, yaml};
+use crate::render::links::{self, Dois};
+use crate::render::pages::{SiteView, Theme};
+use crate::render::view::{self, FileFacts, ResourceView, TableInput, VersionInput};
+
+use super::output::{Output, sha256_hex};
+
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    pub site: &'a SiteView,
+    pub record: &'a Record,
+    pub published: &'a dyn Fn(u32) -> bool,
+}
+
+/// A written download: where it is and its digest, for record.json.
+struct Written {
+    url: String,
+    sha256: String,
+    bytes: usize,
+}
+
+pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Result<()> {
+    let (id, n) = (&ctx.record.id, version.number);
+    let draft = !(ctx.published)(n);
+
+    // Resource files first: their sizes and digests appear on every page that lists them.
+    let mut facts = std::collections::HashMap::new();
+    for r in version.submission.local_resources() {
+        let path = version.dir.join(r.file_name());
+        let bytes =
+            fs::read(&path).with_context(|| format!("cannot read resource {}", path.display()))?;
+        facts.insert(
+            r.file_name().to_string(),
+            (
+                FileFacts {
+                    bytes: bytes.len() as u64,
+                    sha256: sha256_hex(&bytes),
+                },
+                bytes,
+            ),
+        );
+    }
+    let lookup = |name: &str| facts.get(name).map(|(f, _)| f.clone());
+    let (wide, per_table) = view::resource_views(ctx.config, ctx.record, version, &lookup);
+
+    for r in wide
+        .iter()
+        .chain(per_table.iter().flatten())
+        .filter(|r| !r.external)
+    {
+        let (Some(k), Some(file_url)) = (r.k, &r.file_url) else {
+            continue;
+        };
+        let (_, bytes) = &facts[&r.name];
+        out.write(&decode_path(file_url), bytes)?;
+        write_resource_page(ctx, version, r, k, draft, out)?;
+    }
+
+    // Tables.
+    let mut table_entries = Vec::new();
+    for (i, table) in version.submission.tables.iter().enumerate() {
+        let resources = per_table.get(i).map(|v| clone_views(v)).unwrap_or_default();
+        let page = view::table_view(TableInput {
+            config: ctx.config,
+            record: ctx.record,
+            version,
+            index: i,
+            draft,
+            resources,
+        });
+        let html = ctx.theme.render("table.html", ctx.site, &page)?;
+        out.write(&format!("{}index.html", page.url), html.as_bytes())?;
+        let files = write_table_files(ctx, version, i, table, out)?;
+        table_entries.push(table_json_entry(ctx, version, i, table, &files));
+    }
+
+    // The version page, and the record's own page for the latest version.
+    let page = view::version_view(VersionInput {
+        config: ctx.config,
+        record: ctx.record,
+        version,
+        published: ctx.published,
+        resources: clone_views(&wide),
+    });
+    let html = ctx.theme.render("version.html", ctx.site, &page)?;
+    out.write(&format!("{}index.html", page.url), html.as_bytes())?;
+    if page.latest {
+        let canonical = serde_json::json!({ "canonical": format!("{}{}", ctx.config.site.base_url.trim_end_matches('/'), page.url) });
+        let html = ctx
+            .theme
+            .render("version.html", ctx.site, &merge(&page, canonical)?)?;
+        out.write(&format!("{}index.html", links::record(id)), html.as_bytes())?;
+    }
+
+    let resources: Vec<Json> = wide
+        .iter()
+        .chain(per_table.iter().flatten())
+        .map(|r| resource_json(ctx, r))
+        .collect();
+    let record_json = record_json(ctx, version, draft, table_entries, resources);
+    out.write(
+        &format!("{}record.json", links::version(id, n)),
+        pretty(&record_json).as_bytes(),
+    )?;
+    Ok(())
+}
+
+fn clone_views(v: &[ResourceView]) -> Vec<ResourceView> {
+    v.iter()
+        .map(|r| ResourceView {
+            k: r.k,
+            name: r.name.clone(),
+            description_html: r.description_html.clone(),
+            kind: r.kind.clone(),
+            url: r.url.clone(),
+            file_url: r.file_url.clone(),
+            size: r.size.clone(),
+            bytes: r.bytes,
+            sha256: r.sha256.clone(),
+            doi: r.doi.clone(),
+            external: r.external,
+        })
+        .collect()
+}
+
+/// Adds keys to a serialised view (for the canonical link on `/record/<id>/`).
+fn merge<T: serde::Serialize>(page: &T, extra: Json) -> Result<Json> {
+    let mut value = serde_json::to_value(page)?;
+    if let (Some(map), Json::Object(add)) = (value.as_object_mut(), extra) {
+        map.extend(add);
+    }
+    Ok(value)
+}
+
+/// The on-disk path of a URL path: percent-decoding the one encoded segment.
+fn decode_path(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&url[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn write_resource_page(
+    ctx: &Context,
+    version: &Version,
+    r: &ResourceView,
+    k: usize,
+    draft: bool,
+    out: &mut Output,
+) -> Result<()> {
+    let page = json!({
+        "record": view::record_head(ctx.config, ctx.record),
+        "version": version.number,
+        "version_url": links::version(&ctx.record.id, version.number),
+        "draft": draft,
+        "k": k,
+        "resource": r,
+    });
+    let html = ctx.theme.render("resource.html", ctx.site, &page)?;
+    out.write(&format!("{}index.html", r.url), html.as_bytes())?;
+    Ok(())
+}
+
+fn write_table_files(
+    ctx: &Context,
+    version: &Version,
+    i: usize,
+    table: &Table,
+    out: &mut Output,
+) -> Result<Vec<(&'static str, Written)>> {
+    let (id, n, k) = (&ctx.record.id, version.number, i + 1);
+    let dir = links::table(id, n, k);
+    let mut files = Vec::new();
+    let mut put = |ext: &'static str, name: String, bytes: &[u8], out: &mut Output| -> Result<()> {
+        let url = format!("{dir}{name}");
+        let sha256 = out.write(&decode_path(&url), bytes)?;
+        files.push((
+            ext,
+            Written {
+                url,
+                sha256,
+                bytes: bytes.len(),
+            },
+        ));
+        Ok(())
+    };
+    match &table.data {
+        Some(data) => {
+            let yaml_text = match &data.source {
+                Some(source) => source.clone(),
+                None => yaml::table_yaml(data),
+            };
+            put(
+                "yaml",
+                links::table_file(id, n, k, "yaml"),
+                yaml_text.as_bytes(),
+                out,
+            )?;
+            let json_text = json_format::to_string(&json_format::table_json(table, data));
+            put(
+                "json",
+                links::table_file(id, n, k, "json"),
+                json_text.as_bytes(),
+                out,
+            )?;
+            put(
+                "csv",
+                links::table_file(id, n, k, "csv"),
+                csv::table_csv(table, data).as_bytes(),
+                out,
+            )?;
+        }
+        None => {
+            // A custom data_schema (e.g. a pyhf workspace): served byte for byte.
+            if let Some(df) = &table.data_file {
+                let bytes = fs::read(&table.data_path)
+                    .with_context(|| format!("cannot read {}", table.data_path.display()))?;
+                put("original", links::encode_segment(&df.value), &bytes, out)?;
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn absolute(ctx: &Context, path: &str) -> String {
+    format!("{}{}", ctx.config.site.base_url.trim_end_matches('/'), path)
+}
+
+fn table_json_entry(
+    ctx: &Context,
+    version: &Version,
+    i: usize,
+    table: &Table,
+    files: &[(&'static str, Written)],
+) -> Json {
+    let (id, n, k) = (&ctx.record.id, version.number, i + 1);
+    let downloads: serde_json::Map<String, Json> = files
+        .iter()
+        .map(|(ext, w)| {
+            (
+                (*ext).to_string(),
+                json!({ "url": absolute(ctx, &w.url), "sha256": w.sha256, "bytes": w.bytes }),
+            )
+        })
+        .collect();
+    json!({
+        "number": k,
+        "name": table.name.value,
+        "description": table.description,
+        "location": table.location,
+        "doi": Dois::new(ctx.config).table(id, n, k),
+        "url": absolute(ctx, &links::table(id, n, k)),
+        "data_schema": table.data_schema,
+        "rows": table.data.as_ref().map(|d| d.rows()),
+        "keywords": table.keywords.iter().map(|kw| json!({
+            "name": kw.name.value,
+            "values": kw.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "downloads": downloads,
+    })
+}
+
+fn resource_json(ctx: &Context, r: &ResourceView) -> Json {
+    if r.external {
+        return json!({ "location": r.name, "description_html": r.description_html, "type": r.kind });
+    }
+    json!({
+        "number": r.k,
+        "name": r.name,
+        "type": r.kind,
+        "doi": r.doi,
+        "landing_url": absolute(ctx, &r.url),
+        "url": r.file_url.as_deref().map(|u| absolute(ctx, u)),
+        "sha256": r.sha256,
+        "bytes": r.bytes,
+    })
+}
+
+fn record_json(
+    ctx: &Context,
+    version: &Version,
+    draft: bool,
+    tables: Vec<Json>,
+    resources: Vec<Json>,
+) -> Json {
+    let (record, n) = (ctx.record, version.number);
+    let m = &record.meta;
+    let dois = Dois::new(ctx.config);
+    let log = m.versions.iter().find(|v| v.version == n);
+    json!({
+        "id": record.id,
+        "version": n,
+        "draft": draft,
+        "doi": dois.version(&record.id, n),
+        "record_doi": dois.record(&record.id),
+        "url": absolute(ctx, &links::version(&record.id, n)),
+        "title": m.title,
+        "collaborations": m.collaborations,
+        "authors": m.authors,
+        "year": m.year,
+        "inspire_id": m.inspire_id,
+        "arxiv": m.arxiv,
+        "journal": m.journal.as_ref().map(|j| json!({ "reference": j.reference, "doi": j.doi })),
+        "date": log.and_then(|l| l.date.clone()),
+        "message": log.and_then(|l| l.message.clone()),
+        "comment": version.submission.comment,
+        "license": version.submission.license.as_ref().map(|l| json!({ "name": l.name, "url": l.url, "description": l.description })),
+        "tables": tables,
+        "resources": resources,
+    })
+}
+
+pub fn pretty(value: &Json) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
