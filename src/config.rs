@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::load::Options;
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub site: SiteConfig,
@@ -38,16 +38,6 @@ pub struct DoiConfig {
 pub struct CheckConfig {
     pub schema_version: String,
     pub max_data_file_mib: f64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            site: SiteConfig::default(),
-            doi: DoiConfig::default(),
-            check: CheckConfig::default(),
-        }
-    }
 }
 
 impl Default for SiteConfig {

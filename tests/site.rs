@@ -147,10 +147,10 @@ fn shipped_records_build_with_every_page_download_and_link() {
     for page in all.iter().filter(|f| f.ends_with(".html")) {
         let html = fs::read_to_string(site.join(page)).unwrap();
         for link in links(&html) {
-            if let Some(file) = target(site, page, &link) {
-                if !file.is_file() {
-                    broken.insert(format!("{page} -> {link}"));
-                }
+            if let Some(file) = target(site, page, &link)
+                && !file.is_file()
+            {
+                broken.insert(format!("{page} -> {link}"));
             }
         }
     }

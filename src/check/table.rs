@@ -53,25 +53,26 @@ fn check_independent(file: &Path, var: &Variable, out: &mut Vec<Diagnostic>) {
     for p in &var.values {
         if let Some(v) = &p.value {
             check_finite(file, v.pos, &v.value, "value", out);
-            if let Value::Text(t) = &v.value {
-                if p.bin.is_none() && is_text_range(t) {
-                    out.push(
+            if let Value::Text(t) = &v.value
+                && p.bin.is_none()
+                && is_text_range(t)
+            {
+                out.push(
                         Diagnostic::error("E027", file, v.pos, format!("\"value\" is a range written as text, \"{t}\""))
                             .with_help("write the bin as `low:` and `high:` numbers so it can be plotted and exported"),
                     );
-                }
             }
         }
         if let Some(bin) = &p.bin {
             let (low, high) = (bin.low.value.as_f64(), bin.high.value.as_f64());
             for (edge, name) in [(&bin.low, "low"), (&bin.high, "high")] {
-                if let Value::Number(x) = edge.value {
-                    if x.is_nan() {
-                        out.push(
-                            Diagnostic::error("E024", file, edge.pos, format!("\"{name}\" is NaN"))
-                                .with_help("give the bin edge as a number"),
-                        );
-                    }
+                if let Value::Number(x) = edge.value
+                    && x.is_nan()
+                {
+                    out.push(
+                        Diagnostic::error("E024", file, edge.pos, format!("\"{name}\" is NaN"))
+                            .with_help("give the bin edge as a number"),
+                    );
                 }
             }
             if let (Some(l), Some(h)) = (low, high) {
@@ -166,13 +167,13 @@ fn check_finite(
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    if let Value::Number(x) = value {
-        if !x.is_finite() {
-            out.push(
+    if let Value::Number(x) = value
+        && !x.is_finite()
+    {
+        out.push(
                 Diagnostic::error("E024", file, pos, format!("\"{what}\" is {}", if x.is_nan() { "NaN" } else { "infinite" }))
                     .with_help("give a finite number; for a missing measurement write the text '-' and explain it in the description"),
             );
-        }
     }
 }
 

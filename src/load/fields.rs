@@ -70,10 +70,10 @@ impl<'a> Fields<'a> {
 
     /// A text field. Numbers and booleans are refused, as HEPData's schema does.
     pub fn text(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
-        if let Kind::Scalar(s) = &node.kind {
-            if let Resolved::Str(text) = s.resolve() {
-                return Some(Spanned::new(text.to_string(), node.pos));
-            }
+        if let Kind::Scalar(s) = &node.kind
+            && let Resolved::Str(text) = s.resolve()
+        {
+            return Some(Spanned::new(text.to_string(), node.pos));
         }
         let help = if node.is_null() {
             "give the text, or remove the key if it is optional"

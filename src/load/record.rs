@@ -98,18 +98,18 @@ pub fn load_meta(file: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Recor
             _ => meta.arxiv = f.text(n, "\"arxiv\"").map(|s| s.value),
         }
     }
-    if let Some(n) = get(entries, "journal") {
-        if let Some(j) = f.map(n, "\"journal\"") {
-            f.unknown_keys(j, &["reference", "doi"], "\"journal\"");
-            meta.journal = Some(Journal {
-                reference: get(j, "reference")
-                    .and_then(|v| f.text(v, "the journal's \"reference\""))
-                    .map(|s| s.value),
-                doi: get(j, "doi")
-                    .and_then(|v| f.text(v, "the journal's \"doi\""))
-                    .map(|s| s.value),
-            });
-        }
+    if let Some(n) = get(entries, "journal")
+        && let Some(j) = f.map(n, "\"journal\"")
+    {
+        f.unknown_keys(j, &["reference", "doi"], "\"journal\"");
+        meta.journal = Some(Journal {
+            reference: get(j, "reference")
+                .and_then(|v| f.text(v, "the journal's \"reference\""))
+                .map(|s| s.value),
+            doi: get(j, "doi")
+                .and_then(|v| f.text(v, "the journal's \"doi\""))
+                .map(|s| s.value),
+        });
     }
     if let Some(n) = f.required(entries, "year", doc.pos, "record.yaml") {
         match n.as_scalar().and_then(|s| s.as_f64()) {

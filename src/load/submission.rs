@@ -121,23 +121,23 @@ fn read_header(entries: &[(Node, Node)], f: &mut Fields, submission: &mut Submis
     submission.resources = get(entries, "additional_resources")
         .map(|n| resources(n, f))
         .unwrap_or_default();
-    if let Some(node) = get(entries, "related_to_hepdata_records") {
-        if let Some(items) = f.seq(node, "\"related_to_hepdata_records\"") {
-            for item in items {
-                match item.as_scalar().and_then(|s| s.as_f64()) {
-                    Some(x) if x >= 1.0 && x.fract() == 0.0 => {
-                        submission.related_records.push(x as i64)
-                    }
-                    _ => f.error(
-                        "E010",
-                        item.pos,
-                        format!(
-                            "a related HEPData record must be a positive whole number, found {}",
-                            item.describe()
-                        ),
-                        "give the record's number, e.g. 80123",
-                    ),
+    if let Some(node) = get(entries, "related_to_hepdata_records")
+        && let Some(items) = f.seq(node, "\"related_to_hepdata_records\"")
+    {
+        for item in items {
+            match item.as_scalar().and_then(|s| s.as_f64()) {
+                Some(x) if x >= 1.0 && x.fract() == 0.0 => {
+                    submission.related_records.push(x as i64)
                 }
+                _ => f.error(
+                    "E010",
+                    item.pos,
+                    format!(
+                        "a related HEPData record must be a positive whole number, found {}",
+                        item.describe()
+                    ),
+                    "give the record's number, e.g. 80123",
+                ),
             }
         }
     }

@@ -395,15 +395,17 @@ fn resolve_json_like_core(text: &str) -> Resolved<'_> {
         ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
         _ => {}
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Resolved::Int(i64::from_str_radix(hex, 16).map_or(f64::NAN, |v| v as f64));
-        }
+    if let Some(hex) = text.strip_prefix("0x")
+        && !hex.is_empty()
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return Resolved::Int(i64::from_str_radix(hex, 16).map_or(f64::NAN, |v| v as f64));
     }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if !oct.is_empty() && oct.chars().all(|c| c.is_digit(8)) {
-            return Resolved::Int(i64::from_str_radix(oct, 8).map_or(f64::NAN, |v| v as f64));
-        }
+    if let Some(oct) = text.strip_prefix("0o")
+        && !oct.is_empty()
+        && oct.chars().all(|c| c.is_digit(8))
+    {
+        return Resolved::Int(i64::from_str_radix(oct, 8).map_or(f64::NAN, |v| v as f64));
     }
     let numeric = !body.is_empty()
         && body
@@ -411,14 +413,12 @@ fn resolve_json_like_core(text: &str) -> Resolved<'_> {
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
         && body.chars().any(|c| c.is_ascii_digit())
         && !body.starts_with(['e', 'E']);
-    if numeric {
-        if let Ok(x) = text.parse::<f64>() {
-            return if body.chars().all(|c| c.is_ascii_digit()) {
-                Resolved::Int(x)
-            } else {
-                Resolved::Float(x)
-            };
-        }
+    if numeric && let Ok(x) = text.parse::<f64>() {
+        return if body.chars().all(|c| c.is_ascii_digit()) {
+            Resolved::Int(x)
+        } else {
+            Resolved::Float(x)
+        };
     }
     Resolved::Str(text)
 }
@@ -659,14 +659,15 @@ impl Builder<'_> {
             }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some(text) = k.as_scalar().map(|s| s.text.clone()) {
-                        if !seen.insert(text.clone()) {
-                            let first = entries
-                                .iter()
-                                .find(|(e, _)| e.as_scalar().is_some_and(|s| s.text == text))
-                                .map(|(e, _)| e.pos)
-                                .unwrap_or(Pos::NONE);
-                            self.out.problems.push(
+                    if let Some(text) = k.as_scalar().map(|s| s.text.clone())
+                        && !seen.insert(text.clone())
+                    {
+                        let first = entries
+                            .iter()
+                            .find(|(e, _)| e.as_scalar().is_some_and(|s| s.text == text))
+                            .map(|(e, _)| e.pos)
+                            .unwrap_or(Pos::NONE);
+                        self.out.problems.push(
                                 Diagnostic::error(
                                     "E002",
                                     self.file,
@@ -679,9 +680,8 @@ impl Builder<'_> {
                                 )
                                 .with_help("remove one of the two entries, or merge them"),
                             );
-                            // Keep the last, as PyYAML does, so both readers see the same data.
-                            entries.retain(|(e, _)| !e.as_scalar().is_some_and(|s| s.text == text));
-                        }
+                        // Keep the last, as PyYAML does, so both readers see the same data.
+                        entries.retain(|(e, _)| e.as_scalar().is_none_or(|s| s.text != text));
                     }
                     entries.push((k, node));
                 }

@@ -17,7 +17,7 @@ pub fn format(x: f64) -> String {
     let a = x.abs();
     if a != 0.0 && !(1e-4..1e7).contains(&a) {
         let s = format!("{x:e}");
-        return s.replace("e", "e").replace('-', "−");
+        return s.replace('-', "−");
     }
     format!("{x}").replace('-', "−")
 }

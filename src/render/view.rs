@@ -461,7 +461,7 @@ pub fn citation(config: &Config, record: &Record, n: u32) -> Citation {
     };
     let bibtex = format!(
         "@misc{{{key},\n  author       = \"{author}\",\n  title        = \"{{{title}}}\",\n  howpublished = \"{publisher}\",\n  year         = \"{year}\",\n  note         = \"Version {n}\",\n  doi          = \"{doi}\",\n  url          = \"https://doi.org/{doi}\"\n}}",
-        key = format!("{}:{}.v{n}", config.doi.namespace, record.id),
+        key = format_args!("{}:{}.v{n}", config.doi.namespace, record.id),
         author = bib_escape(&bib_author),
         title = bib_escape(&m.title),
         publisher = bib_escape(&config.doi.publisher),

@@ -100,7 +100,6 @@ fn write_metadata(out: &mut String, table: &Table, options: &CsvOptions) {
 /// Text on one line: a line break inside a `#:` line would start a data row.
 fn one_line(text: &str) -> String {
     text.split(['\n', '\r'])
-        .map(str::trim_end)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ")

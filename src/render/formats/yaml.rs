@@ -183,9 +183,8 @@ fn reads_as_text(text: &str) -> bool {
     const WORDS: [&str; 14] = [
         "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", "=", "<<", "nan", "inf",
     ];
-    let first = text.chars().next().unwrap_or(' ');
-    !(first.is_ascii_digit() || first == '+' || first == '.')
-        && !WORDS.contains(&text.to_ascii_lowercase().as_str())
+    let looks_numeric = text.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '.');
+    !looks_numeric && !WORDS.contains(&text.to_ascii_lowercase().as_str())
 }
 
 /// YAML's printable set, minus the characters some readers take as line breaks.

@@ -90,9 +90,9 @@ pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -
                 // object numbered after all dependent variables, so no path collides.
                 extra_y += 1;
                 let id = object_id(options.table_index, extra_y);
-                let rows = list(rows.iter().map(|&(row, _)| row + 1));
+                let rows = rows_text(rows.iter().map(|&(row, _)| row + 1));
                 out.notes.push(format!(
-                    "{what}: rows {rows} repeat bins of earlier rows and are written as {id}"
+                    "{what}, {rows}: the bin repeats or overlaps an earlier row's, written as {id}"
                 ));
                 id
             };
@@ -149,8 +149,14 @@ fn custom_id(dep: &Variable) -> Option<String> {
 
 const CUSTOM_ID: &str = "Custom Rivet identifier";
 
-fn list(rows: impl Iterator<Item = usize>) -> String {
-    rows.map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+fn list(items: impl Iterator<Item = usize>) -> String {
+    items.map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// "row 3" or "rows 3, 5", for notes.
+fn rows_text(rows: impl ExactSizeIterator<Item = usize>) -> String {
+    let plural = if rows.len() == 1 { "row" } else { "rows" };
+    format!("{plural} {}", list(rows))
 }
 
 /// Annotations, sorted by key as YODA writes them.
@@ -237,13 +243,19 @@ impl Estimate {
         // YODA's binning is a grid: a bin wider than the merged edges (the x bins change
         // from one y slice to the next) sits in the cell holding its centre.
         let losses = [
-            (wide, "have bins spanning several cells of the merged binning; each value sits in the cell holding its centre"),
-            (text, "have text values, written as nan"),
-            (one_sided, "have one-sided uncertainties; the empty side is written as 0"),
+            (
+                wide,
+                "the bin spans several cells of the merged binning, the value sits in the cell holding its centre",
+            ),
+            (text, "text value, written as nan"),
+            (
+                one_sided,
+                "one-sided uncertainty, the empty side written as 0",
+            ),
         ];
-        for (rows, what_happened) in losses {
+        for (rows, loss) in losses {
             if !rows.is_empty() {
-                notes.push(format!("{what}: rows {} {what_happened}", list(rows.into_iter())));
+                notes.push(format!("{what}, {}: {loss}", rows_text(rows.into_iter())));
             }
         }
 

@@ -1,6 +1,7 @@
 //! From independent variables to YODA axes: the kind of each axis, where each row sits,
 //! and which rows can share one object.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
@@ -222,9 +223,9 @@ impl<T: Clone + Eq + Hash> Discrete<T> {
         let mut values = Vec::new();
         let mut bin = HashMap::new();
         for item in items {
-            if !bin.contains_key(&item) {
-                values.push(item.clone());
-                bin.insert(item, values.len());
+            if let Entry::Vacant(slot) = bin.entry(item) {
+                values.push(slot.key().clone());
+                slot.insert(values.len());
             }
         }
         Discrete { values, bin }
