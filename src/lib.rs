@@ -4,6 +4,7 @@
 //! the rules over the model and returns diagnostics; `render` turns records into pages
 //! and downloads; `site` writes them out. `cmd` holds one function per subcommand.
 
+pub mod archive;
 pub mod check;
 pub mod cmd;
 pub mod config;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use hepstatic::cmd;
+use hepstatic::cmd::check::{Report, ReportFormat};
 use hepstatic::config::Config;
 
 #[derive(Parser)]
@@ -26,9 +27,16 @@ struct Cli {
 enum Command {
     /// Check records and report every problem (exit 0 clean, 1 problems, 2 failure).
     Check {
-        /// A records tree, a record, a version folder, a single-YAML file or a data file.
+        /// Records trees, records, version folders, submission archives, single-YAML files
+        /// or data files.
         #[arg(default_value = ".")]
-        path: PathBuf,
+        paths: Vec<PathBuf>,
+        /// How to report.
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+        /// Print problems only, without the summary line.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Check the records, then build the static site.
     Build {
@@ -44,7 +52,17 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = Config::load(&cli.config).and_then(|config| match &cli.command {
-        Command::Check { path } => cmd::check::run(path, &config.load_options()),
+        Command::Check {
+            paths,
+            format,
+            quiet,
+        } => {
+            let report = Report {
+                format: *format,
+                quiet: *quiet,
+            };
+            cmd::check::run(paths, &config.load_options(), &report)
+        }
         Command::Build { root, out } => cmd::build::run(&config, root, out),
     });
     match result {

@@ -98,47 +98,6 @@ fn table<'a>(tables: &'a [(Table, TableData)], name: &str) -> &'a (Table, TableD
     tables.iter().find(|(t, _)| t.name.value == name).unwrap()
 }
 
-#[test]
-fn csv_matches_the_reference_byte_for_byte_for_table_9() {
-    let tables = yaml_full();
-    let (t, d) = table(&tables, "Table 9");
-    let packed = CsvOptions {
-        pack: true,
-        ..CsvOptions::default()
-    };
-    assert_eq!(table_csv_with(t, d, &packed), expected("csv/table_9.csv"));
-    let semicolons = CsvOptions {
-        separator: ';',
-        ..CsvOptions::default()
-    };
-    assert_eq!(
-        table_csv_with(t, d, &semicolons),
-        expected("csv/table_9_unpacked.csv")
-    );
-}
-
-#[test]
-fn csv_matches_the_reference_for_table_1_but_integer_spelling() {
-    let tables = yaml_full();
-    let (t, d) = table(&tables, "Table 1");
-    let packed = CsvOptions {
-        pack: true,
-        ..CsvOptions::default()
-    };
-    let csv = table_csv_with(t, d, &packed);
-    // `7000` and `1` in the input come out as `7000.0` and `1.0`, in the three data rows;
-    // all else is identical, down to the license line's trailing space and the quoted
-    // "sys,lumi +" header.
-    let differ = assert_same_but_integer_spelling(&csv, &expected("csv/table_1.csv"), ',');
-    assert_eq!(differ, 3);
-    assert!(
-        csv.contains("7000.0,25.4,3.3,-3.0,1.0,-1.2,1.0,-1.0\n"),
-        "{csv}"
-    );
-    // Unpacked (the default) differs from packed only by the block's closing empty line.
-    assert_eq!(table_csv(t, d), csv + "\n");
-}
-
 fn yoda_options(analysis: &str, k: usize, doi: Option<&str>) -> YodaOptions {
     YodaOptions {
         doi: doi.map(str::to_string),
@@ -163,93 +122,9 @@ fn yoda_file(
     texts.join("\n")
 }
 
-#[test]
-fn yoda_matches_the_reference() {
-    let tables = yaml_full();
-    let doi = Some("10.17182/hepdata.62535.v1");
-    let full = yoda_file(&tables, "ATLAS_2012_I1203852", doi, 0);
-    // One cell differs: data3.yaml's `symerror: 0` is an integer, whose negation the
-    // reference writes as 0.000000e+00; hepstatic negates the float 0.0 (-0.000000e+00),
-    // as the reference itself does for `symerror: 0.0` in data9.yaml.
-    let differ = assert_same_but_integer_spelling(&full, &expected("yoda/full.yoda"), '\t');
-    assert_eq!(differ, 1);
-
-    // Selecting objects (the reference's match and unmatch options) is selecting tables.
-    let first = table_yoda_with(
-        &tables[0].0,
-        &tables[0].1,
-        &yoda_options("ATLAS_2012_I1203852", 1, doi),
-    );
-    assert_eq!(first.text, expected("yoda/full_match.yoda"));
-    let without_7 = yoda_file(&tables, "ATLAS_2012_I1203852", doi, 7);
-    let differ =
-        assert_same_but_integer_spelling(&without_7, &expected("yoda/full_unmatch.yoda"), '\t');
-    assert_eq!(differ, 1);
-
-    // Open bins are the underflow and overflow; NaN values are written as nan.
-    let inf = tables_of("converter-expected/inputs/yaml_inf");
-    assert_eq!(
-        yoda_file(&inf, "OVERFLOW_TEST", None, 0),
-        expected("yoda/with_overflows.yoda")
-    );
-}
-
 fn tables_of(folder: &str) -> Vec<(Table, TableData)> {
     let (top, rest) = folder.split_once('/').unwrap();
     tables(&shared(top).join(rest))
-}
-
-#[test]
-fn yoda_follows_case_c20_where_the_reference_loses_data() {
-    let tables = tables_of("cases/c20/input");
-    let mut diags = Vec::new();
-    let sub = load_submission(
-        &shared("cases").join("c20/input/submission.yaml"),
-        &Options::default(),
-        &mut diags,
-    );
-    let analysis = rivet_analysis(&Default::default(), &sub.resources).unwrap();
-    assert_eq!(analysis, "EXAMPLE_2020_I0000001");
-    let yoda = |k: usize| {
-        let (t, d) = &tables[k - 1];
-        table_yoda_with(t, d, &YodaOptions::new(&analysis, k))
-    };
-
-    // 20a: jet multiplicities are a discrete integer axis, never bins [1,2), [2,3); the
-    // custom identifier names the object; percentages are absolute; by default the
-    // SQRT(S) qualifier is not an annotation.
-    let a = yoda(1).text;
-    assert!(
-        a.starts_with("BEGIN YODA_BINNEDESTIMATE<I>_V3 /REF/EXAMPLE_2020_I0000001/d01-x01-y01\n")
-    );
-    assert!(a.contains("Edges(A1): [1, 2, 3]\n") && a.contains("ErrorLabels: [\"stat\", \"sys\"]"));
-    assert!(
-        a.contains("1.200000e+02 \t-6.000000e+00\t6.000000e+00 \t-1.200000e+01\t1.200000e+01 \t")
-    );
-    assert!(a.contains("-4.800000e+00") && a.contains("1.350000e+00") && !a.contains("SQRT"));
-
-    // 20b: the gap (1, 2) is a masked bin, the open bin (3, inf) the overflow.
-    let b = yoda(2).text;
-    assert!(b.contains("Edges(A1): [0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00]\n"));
-    assert!(b.contains("MaskedBins: [2]\n"), "{b}");
-    assert!(
-        b.ends_with("4.000000e-01 \t-1.000000e-01\t1.000000e-01 \t\nEND YODA_ESTIMATE1D_V3\n\n")
-    );
-
-    // 20c: the reference keeps the first of two rows in bin (0, 10) and drops 80.0. Here
-    // the repeat becomes its own object, numbered after the table's dependent variables.
-    let c = yoda(3);
-    assert!(c.text.contains("/REF/EXAMPLE_2020_I0000001/d03-x01-y01\n"));
-    assert!(c.text.contains("/REF/EXAMPLE_2020_I0000001/d03-x01-y02\n"));
-    assert!(
-        c.text
-            .contains("8.000000e+01 \t-9.000000e+00\t9.000000e+00")
-    );
-    assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
-    assert_eq!(
-        c.notes[0],
-        "y01 \"N\", row 3: the bin repeats or overlaps an earlier row's, written as d03-x01-y02"
-    );
 }
 
 /// One block of a CSV read back: header names and rows of fields (RFC 4180).
@@ -432,33 +307,169 @@ fn check_json(table: &Table, data: &TableData) {
     }
 }
 
-#[test]
-fn every_shipped_table_says_the_same_in_every_format() {
-    let records = Path::new(env!("CARGO_MANIFEST_DIR")).join("records");
-    let scratch =
-        std::env::temp_dir().join(format!("hepstatic-formats-{}.yaml", std::process::id()));
-    let mut checked = 0;
-    for entry in fs::read_dir(&records).unwrap() {
-        let dir = entry.unwrap().path();
-        let mut diags = Vec::new();
-        let Some(record) = load_record(&dir, &Options::default(), &mut diags) else {
-            continue;
+/// In a module named `formats` so that `cargo test formats` runs these as well.
+mod formats {
+    use super::*;
+
+    #[test]
+    fn csv_matches_the_reference_byte_for_byte_for_table_9() {
+        let tables = yaml_full();
+        let (t, d) = table(&tables, "Table 9");
+        let packed = CsvOptions {
+            pack: true,
+            ..CsvOptions::default()
         };
-        for version in &record.versions {
-            for (k, table) in version.submission.tables.iter().enumerate() {
-                let Some(data) = &table.data else { continue };
-                check_csv(table, data);
-                check_json(table, data);
-                check_yaml(table, data, &scratch);
-                // YODA: every table gives objects or says why not, and never panics.
-                let yoda = table_yoda_with(table, data, &YodaOptions::new("TEST", k + 1));
-                assert!(
-                    !yoda.text.is_empty() || data.dependent.is_empty() || !yoda.notes.is_empty()
-                );
-                checked += 1;
+        assert_eq!(table_csv_with(t, d, &packed), expected("csv/table_9.csv"));
+        let semicolons = CsvOptions {
+            separator: ';',
+            ..CsvOptions::default()
+        };
+        assert_eq!(
+            table_csv_with(t, d, &semicolons),
+            expected("csv/table_9_unpacked.csv")
+        );
+    }
+
+    #[test]
+    fn csv_matches_the_reference_for_table_1_but_integer_spelling() {
+        let tables = yaml_full();
+        let (t, d) = table(&tables, "Table 1");
+        let packed = CsvOptions {
+            pack: true,
+            ..CsvOptions::default()
+        };
+        let csv = table_csv_with(t, d, &packed);
+        // `7000` and `1` in the input come out as `7000.0` and `1.0`, in the three data rows;
+        // all else is identical, down to the license line's trailing space and the quoted
+        // "sys,lumi +" header.
+        let differ = assert_same_but_integer_spelling(&csv, &expected("csv/table_1.csv"), ',');
+        assert_eq!(differ, 3);
+        assert!(
+            csv.contains("7000.0,25.4,3.3,-3.0,1.0,-1.2,1.0,-1.0\n"),
+            "{csv}"
+        );
+        // Unpacked (the default) differs from packed only by the block's closing empty line.
+        assert_eq!(table_csv(t, d), csv + "\n");
+    }
+
+    #[test]
+    fn yoda_matches_the_reference() {
+        let tables = yaml_full();
+        let doi = Some("10.17182/hepdata.62535.v1");
+        let full = yoda_file(&tables, "ATLAS_2012_I1203852", doi, 0);
+        // One cell differs: data3.yaml's `symerror: 0` is an integer, whose negation the
+        // reference writes as 0.000000e+00; hepstatic negates the float 0.0 (-0.000000e+00),
+        // as the reference itself does for `symerror: 0.0` in data9.yaml.
+        let differ = assert_same_but_integer_spelling(&full, &expected("yoda/full.yoda"), '\t');
+        assert_eq!(differ, 1);
+
+        // Selecting objects (the reference's match and unmatch options) is selecting tables.
+        let first = table_yoda_with(
+            &tables[0].0,
+            &tables[0].1,
+            &yoda_options("ATLAS_2012_I1203852", 1, doi),
+        );
+        assert_eq!(first.text, expected("yoda/full_match.yoda"));
+        let without_7 = yoda_file(&tables, "ATLAS_2012_I1203852", doi, 7);
+        let differ =
+            assert_same_but_integer_spelling(&without_7, &expected("yoda/full_unmatch.yoda"), '\t');
+        assert_eq!(differ, 1);
+
+        // Open bins are the underflow and overflow; NaN values are written as nan.
+        let inf = tables_of("converter-expected/inputs/yaml_inf");
+        assert_eq!(
+            yoda_file(&inf, "OVERFLOW_TEST", None, 0),
+            expected("yoda/with_overflows.yoda")
+        );
+    }
+
+    #[test]
+    fn yoda_follows_case_c20_where_the_reference_loses_data() {
+        let tables = tables_of("cases/c20/input");
+        let mut diags = Vec::new();
+        let sub = load_submission(
+            &shared("cases").join("c20/input/submission.yaml"),
+            &Options::default(),
+            &mut diags,
+        );
+        let analysis = rivet_analysis(&Default::default(), &sub.resources).unwrap();
+        assert_eq!(analysis, "EXAMPLE_2020_I0000001");
+        let yoda = |k: usize| {
+            let (t, d) = &tables[k - 1];
+            table_yoda_with(t, d, &YodaOptions::new(&analysis, k))
+        };
+
+        // 20a: jet multiplicities are a discrete integer axis, never bins [1,2), [2,3); the
+        // custom identifier names the object; percentages are absolute; by default the
+        // SQRT(S) qualifier is not an annotation.
+        let a = yoda(1).text;
+        assert!(a.starts_with(
+            "BEGIN YODA_BINNEDESTIMATE<I>_V3 /REF/EXAMPLE_2020_I0000001/d01-x01-y01\n"
+        ));
+        assert!(
+            a.contains("Edges(A1): [1, 2, 3]\n") && a.contains("ErrorLabels: [\"stat\", \"sys\"]")
+        );
+        assert!(a.contains(
+            "1.200000e+02 \t-6.000000e+00\t6.000000e+00 \t-1.200000e+01\t1.200000e+01 \t"
+        ));
+        assert!(a.contains("-4.800000e+00") && a.contains("1.350000e+00") && !a.contains("SQRT"));
+
+        // 20b: the gap (1, 2) is a masked bin, the open bin (3, inf) the overflow.
+        let b = yoda(2).text;
+        assert!(
+            b.contains("Edges(A1): [0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00]\n")
+        );
+        assert!(b.contains("MaskedBins: [2]\n"), "{b}");
+        assert!(b.ends_with(
+            "4.000000e-01 \t-1.000000e-01\t1.000000e-01 \t\nEND YODA_ESTIMATE1D_V3\n\n"
+        ));
+
+        // 20c: the reference keeps the first of two rows in bin (0, 10) and drops 80.0. Here
+        // the repeat becomes its own object, numbered after the table's dependent variables.
+        let c = yoda(3);
+        assert!(c.text.contains("/REF/EXAMPLE_2020_I0000001/d03-x01-y01\n"));
+        assert!(c.text.contains("/REF/EXAMPLE_2020_I0000001/d03-x01-y02\n"));
+        assert!(
+            c.text
+                .contains("8.000000e+01 \t-9.000000e+00\t9.000000e+00")
+        );
+        assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
+        assert_eq!(
+            c.notes[0],
+            "y01 \"N\", row 3: the bin repeats or overlaps an earlier row's, written as d03-x01-y02"
+        );
+    }
+
+    #[test]
+    fn every_shipped_table_says_the_same_in_every_format() {
+        let records = Path::new(env!("CARGO_MANIFEST_DIR")).join("records");
+        let scratch =
+            std::env::temp_dir().join(format!("hepstatic-formats-{}.yaml", std::process::id()));
+        let mut checked = 0;
+        for entry in fs::read_dir(&records).unwrap() {
+            let dir = entry.unwrap().path();
+            let mut diags = Vec::new();
+            let Some(record) = load_record(&dir, &Options::default(), &mut diags) else {
+                continue;
+            };
+            for version in &record.versions {
+                for (k, table) in version.submission.tables.iter().enumerate() {
+                    let Some(data) = &table.data else { continue };
+                    check_csv(table, data);
+                    check_json(table, data);
+                    check_yaml(table, data, &scratch);
+                    // YODA: every table gives objects or says why not, and never panics.
+                    let yoda = table_yoda_with(table, data, &YodaOptions::new("TEST", k + 1));
+                    assert!(
+                        !yoda.text.is_empty()
+                            || data.dependent.is_empty()
+                            || !yoda.notes.is_empty()
+                    );
+                    checked += 1;
+                }
             }
         }
+        let _ = fs::remove_file(&scratch);
+        assert!(checked > 100, "only {checked} tables checked");
     }
-    let _ = fs::remove_file(&scratch);
-    assert!(checked > 100, "only {checked} tables checked");
 }

@@ -142,7 +142,8 @@ pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
     match kind {
         InputKind::Tree => {
             let records_dir = if path.join("records").is_dir() {
-                path.join("records")
+                // `records/x`, not `./records/x`: messages name files as the user sees them.
+                if path == Path::new(".") { PathBuf::from("records") } else { path.join("records") }
             } else {
                 path.to_path_buf()
             };

@@ -7,11 +7,15 @@
 mod diagnostic;
 mod pos;
 mod record;
+mod schema;
 mod table;
 
 pub use diagnostic::{Diagnostic, Severity, sort as sort_diagnostics};
 pub use pos::{Pos, Spanned};
-pub use record::{Journal, License, Record, RecordMeta, Resource, Submission, Version, VersionLog};
+pub use record::{
+    Journal, License, Record, RecordMeta, Resource, Submission, SubmissionFile, Version, VersionLog,
+};
+pub use schema::SchemaVersion;
 pub use table::{
     Amount, Bin, Keyword, Point, Qualifier, Table, TableData, Uncertainty, UncertaintyKind, Value,
     Variable,

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::pos::{Pos, Spanned};
+use super::schema::SchemaVersion;
 use super::table::Table;
 
 /// One record: `records/<id>/`, its `record.yaml` and its version folders.
@@ -69,6 +70,25 @@ pub struct Submission {
     pub resources: Vec<Resource>,
     pub related_records: Vec<i64>,
     pub tables: Vec<Table>,
+    /// The schema the submission was checked against: declared by the record, or the
+    /// configured default.
+    pub schema_version: SchemaVersion,
+    /// Every entry of the submission's folder (or archive folder), sorted by name, so
+    /// rules about files need not look at the disk again.
+    pub files: Vec<SubmissionFile>,
+}
+
+/// One entry of a submission's folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubmissionFile {
+    /// The name inside the folder, e.g. `data1.yaml`.
+    pub name: String,
+    /// How diagnostics name it: `records/x/v1/data1.yaml`, or `sub.tar.gz:top/data1.yaml`
+    /// for an archive member.
+    pub path: PathBuf,
+    pub is_dir: bool,
+    /// Size in bytes (0 for folders).
+    pub size: u64,
 }
 
 impl Submission {

@@ -138,12 +138,28 @@ pub enum Amount {
 
 impl Amount {
     /// The absolute size of this uncertainty on `value` (percentages made absolute),
-    /// keeping its sign; `None` when empty or when a percentage has no numeric value.
+    /// keeping the uncertainty's own sign; `None` when empty or when a percentage has no
+    /// numeric value. A percentage is of the value's magnitude: `+10%` on `-5` is `+0.5`,
+    /// an upward shift, not `-0.5` (the reference converter's sign swap).
     pub fn absolute(&self, value: Option<f64>) -> Option<f64> {
         match *self {
             Amount::Absolute(x) => Some(x),
-            Amount::Percent(p) => value.map(|v| v * p / 100.0),
+            Amount::Percent(p) => value.map(|v| v.abs() * p / 100.0),
             Amount::Empty => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Amount;
+
+    #[test]
+    fn percentages_are_of_the_magnitude() {
+        assert_eq!(Amount::Percent(10.0).absolute(Some(-5.0)), Some(0.5));
+        assert_eq!(Amount::Percent(-10.0).absolute(Some(-5.0)), Some(-0.5));
+        assert_eq!(Amount::Absolute(-0.2).absolute(Some(3.0)), Some(-0.2));
+        assert_eq!(Amount::Percent(5.0).absolute(None), None);
+        assert_eq!(Amount::Empty.absolute(Some(1.0)), None);
     }
 }

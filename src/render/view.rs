@@ -78,7 +78,7 @@ pub struct TableCard {
 }
 
 /// A resource as listed on a version or table page, and on its own landing page.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct ResourceView {
     /// 1-based number among local resources; `None` for a URL.
     pub k: Option<usize>,
@@ -93,6 +93,8 @@ pub struct ResourceView {
     pub sha256: Option<String>,
     pub doi: Option<String>,
     pub external: bool,
+    /// A raster image the landing page can show (SVG is left out: it can carry script).
+    pub is_image: bool,
 }
 
 #[derive(Serialize)]
@@ -295,6 +297,7 @@ pub fn resource_views(
                 sha256: f.map(|f| f.sha256),
                 doi: Some(dois.resource(&record.id, version.number, k)),
                 external: false,
+                is_image: is_raster_image(r.file_name()),
             }
         } else {
             ResourceView {
@@ -309,6 +312,7 @@ pub fn resource_views(
                 sha256: None,
                 doi: None,
                 external: true,
+                is_image: false,
             }
         }
     };
@@ -320,6 +324,11 @@ pub fn resource_views(
         .map(|t| t.resources.iter().map(&mut view).collect())
         .collect();
     (wide, per_table)
+}
+
+fn is_raster_image(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".webp"].iter().any(|e| lower.ends_with(e))
 }
 
 pub fn human_size(bytes: u64) -> String {

@@ -69,7 +69,7 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
     // Tables.
     let mut table_entries = Vec::new();
     for (i, table) in version.submission.tables.iter().enumerate() {
-        let resources = per_table.get(i).map(|v| clone_views(v)).unwrap_or_default();
+        let resources = per_table.get(i).cloned().unwrap_or_default();
         let page = view::table_view(TableInput {
             config: ctx.config,
             record: ctx.record,
@@ -90,7 +90,7 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
         record: ctx.record,
         version,
         published: ctx.published,
-        resources: clone_views(&wide),
+        resources: wide.clone(),
     });
     let html = ctx.theme.render("version.html", ctx.site, &page)?;
     out.write(&format!("{}index.html", page.url), html.as_bytes())?;
@@ -113,24 +113,6 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
         pretty(&record_json).as_bytes(),
     )?;
     Ok(())
-}
-
-fn clone_views(v: &[ResourceView]) -> Vec<ResourceView> {
-    v.iter()
-        .map(|r| ResourceView {
-            k: r.k,
-            name: r.name.clone(),
-            description_html: r.description_html.clone(),
-            kind: r.kind.clone(),
-            url: r.url.clone(),
-            file_url: r.file_url.clone(),
-            size: r.size.clone(),
-            bytes: r.bytes,
-            sha256: r.sha256.clone(),
-            doi: r.doi.clone(),
-            external: r.external,
-        })
-        .collect()
 }
 
 /// Adds keys to a serialised view (for the canonical link on `/record/<id>/`).

@@ -321,7 +321,8 @@ dependent_variables:
 - header: {name: SIG, units: FB}
   qualifiers: [{name: SQRT(S), units: GEV, value: 13000}, {name: RE, value: 'P P --> X, Y'}]
   values:
-  - {value: 20.0, errors: [{symerror: 5%, label: sys}, {asymerror: {plus: 0.5, minus: ''}, label: stat}]}
+  - value: 20.0
+    errors: [{symerror: 5%, label: sys}, {asymerror: {plus: 0.5, minus: ''}, label: stat}]
   - {value: '<0.3'}
 ";
 

@@ -64,53 +64,84 @@ pub fn table_yoda(table: &Table, data: &TableData, analysis: &str, table_index: 
 
 /// The table as YODA, written as `options` say.
 pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -> YodaOutput {
-    let mut out = YodaOutput::default();
+    let mut writer = Writer {
+        table,
+        data,
+        options,
+        kinds: data.independent.iter().map(axis_kind).collect(),
+        extra_y: data.dependent.len(),
+        notes: Vec::new(),
+    };
     if data.independent.len() > 3 {
         // YODA's binned estimates (and Rivet) go up to three axes.
-        out.notes.push(format!(
+        writer.notes.push(format!(
             "{} independent variables: YODA objects have at most 3 axes, nothing written",
             data.independent.len()
         ));
-        return out;
     }
-    let kinds: Vec<AxisKind> = data.independent.iter().map(axis_kind).collect();
     let mut objects = Vec::new();
-    let mut extra_y = data.dependent.len();
-    for (j, dep) in data.dependent.iter().enumerate() {
+    if data.independent.len() <= 3 {
+        for (j, dep) in data.dependent.iter().enumerate() {
+            objects.extend(writer.objects(j, dep));
+        }
+    }
+    let mut text = objects.join("\n\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    YodaOutput {
+        text,
+        notes: writer.notes,
+    }
+}
+
+/// The state of one table's conversion.
+struct Writer<'a> {
+    table: &'a Table,
+    data: &'a TableData,
+    options: &'a YodaOptions,
+    kinds: Vec<AxisKind>,
+    /// The last `y` number taken; extra objects count on from the dependent variables.
+    extra_y: usize,
+    notes: Vec<String>,
+}
+
+impl Writer<'_> {
+    /// The objects of dependent variable `j`: one, or more when rows repeat bins.
+    fn objects(&mut self, j: usize, dep: &Variable) -> Vec<String> {
         let rows: Vec<Row> = (0..dep.values.len())
-            .filter_map(|row| Some((row, coords(&data.independent, &kinds, row)?)))
+            .filter_map(|row| Some((row, coords(&self.data.independent, &self.kinds, row)?)))
             .collect();
         let what = format!("y{:02} \"{}\"", j + 1, dep.name.value);
-        for (n, rows) in groups(&rows, &kinds).into_iter().enumerate() {
+        let mut out = Vec::new();
+        for (n, rows) in groups(&rows, &self.kinds).into_iter().enumerate() {
+            let table_index = self.options.table_index;
             let id = if n == 0 {
-                custom_id(dep).unwrap_or_else(|| object_id(options.table_index, j + 1))
+                custom_id(dep).unwrap_or_else(|| object_id(table_index, j + 1))
             } else {
                 // A repeated bin cannot share an object with its first occurrence; the
                 // reference silently keeps the first (case c20). It goes to a new
                 // object numbered after all dependent variables, so no path collides.
-                extra_y += 1;
-                let id = object_id(options.table_index, extra_y);
+                self.extra_y += 1;
+                let id = object_id(table_index, self.extra_y);
                 let rows = rows_text(rows.iter().map(|&(row, _)| row + 1));
-                out.notes.push(format!(
+                self.notes.push(format!(
                     "{what}, {rows}: the bin repeats or overlaps an earlier row's, written as {id}"
                 ));
                 id
             };
-            let Some(estimate) = Estimate::build(dep, &what, &kinds, &rows, &mut out.notes) else {
-                out.notes.push(format!(
-                    "{what}: its bins cannot form a YODA axis, not written"
-                ));
+            let built = Estimate::build(dep, &what, &self.kinds, &rows, &mut self.notes);
+            let Some(estimate) = built else {
+                let note = format!("{what}: its bins cannot form a YODA axis, not written");
+                self.notes.push(note);
                 continue;
             };
-            let path = format!("/REF/{}/{id}", options.analysis);
-            let notes = annotations(table, dep, &path, &estimate.type_name(), options);
-            objects.push(estimate.render(&path, &notes));
+            let path = format!("/REF/{}/{id}", self.options.analysis);
+            let notes = annotations(self.table, dep, &path, &estimate.type_name(), self.options);
+            out.push(estimate.render(&path, &notes));
         }
+        out
     }
-    if !objects.is_empty() {
-        out.text = objects.join("\n\n") + "\n";
-    }
-    out
 }
 
 /// The Rivet analysis of a record: the name at the end of a resource link described as
@@ -245,7 +276,7 @@ impl Estimate {
         let losses = [
             (
                 wide,
-                "the bin spans several cells of the merged binning, the value sits in the cell holding its centre",
+                "the bin spans several cells of the merged binning, written where its centre is",
             ),
             (text, "text value, written as nan"),
             (
@@ -259,18 +290,7 @@ impl Estimate {
             }
         }
 
-        // A bin between rows' bins that no row fills is a gap: masked, not zero.
-        let sizes: Vec<usize> = axes.iter().map(Axis::size).collect();
-        let masked = (0..bins.len())
-            .filter(|&g| {
-                let mut rest = g;
-                axes.iter().enumerate().any(|(d, axis)| {
-                    let i = rest % sizes[d];
-                    rest /= sizes[d];
-                    axis.is_inner(i) && !filled[d].contains(&i)
-                })
-            })
-            .collect();
+        let masked = masked(&axes, &filled, bins.len());
         Some(Estimate {
             kinds: kinds.to_vec(),
             axes,
@@ -339,6 +359,22 @@ impl Estimate {
         lines.push(format!("END {tag}"));
         lines.join("\n") + "\n"
     }
+}
+
+/// The bins to mask: on a continuous axis, a regular bin that no row fills is a gap
+/// between bins (not a bin measured as zero), masked across the other axes.
+fn masked(axes: &[Axis], filled: &[HashSet<usize>], bins: usize) -> Vec<usize> {
+    let sizes: Vec<usize> = axes.iter().map(Axis::size).collect();
+    (0..bins)
+        .filter(|&global| {
+            let mut rest = global;
+            axes.iter().enumerate().any(|(d, axis)| {
+                let i = rest % sizes[d];
+                rest /= sizes[d];
+                axis.is_inner(i) && !filled[d].contains(&i)
+            })
+        })
+        .collect()
 }
 
 /// One column of YODA's table: left-aligned in 13 characters, then a tab.

@@ -122,8 +122,9 @@ dependent_variables:
 #[test]
 fn four_axes_are_refused_with_a_note() {
     let axis = "- header: {name: X}\n  values: [{value: 1}]\n";
+    let y = "- header: {name: Y}\n  values: [{value: 1}]\n";
     let yaml = format!(
-        "independent_variables:\n{}dependent_variables:\n- header: {{name: Y}}\n  values: [{{value: 1}}]\n",
+        "independent_variables:\n{}dependent_variables:\n{y}",
         axis.repeat(4)
     );
     let out = yoda(&yaml, &YodaOptions::new("A", 1));
