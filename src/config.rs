@@ -91,6 +91,7 @@ impl Config {
     pub fn load_options(&self) -> Options {
         Options {
             max_data_file_bytes: (self.check.max_data_file_mib * 1024.0 * 1024.0) as u64,
+            ..Options::default()
         }
     }
 

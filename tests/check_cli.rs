@@ -21,7 +21,7 @@ fn check(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn code(out: &Output) -> i32 {
+fn exit_code(out: &Output) -> i32 {
     out.status.code().expect("exit code")
 }
 
@@ -44,7 +44,7 @@ const SPECIAL: &str = "tests/fixtures/cli/special/odd,name 5%.yaml";
 #[test]
 fn a_clean_input_exits_0_with_a_summary() {
     let out = check(&[CLEAN]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     assert_eq!(stderr(&out), "checked 1 input: 0 errors, 0 warnings\n");
     assert_eq!(stdout(&out), "");
 }
@@ -52,7 +52,7 @@ fn a_clean_input_exits_0_with_a_summary() {
 #[test]
 fn problems_exit_1_with_position_code_and_help() {
     let out = check(&[INVALID]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     let err = stderr(&out);
     assert!(
         err.contains(
@@ -74,7 +74,7 @@ fn problems_exit_1_with_position_code_and_help() {
 #[test]
 fn warnings_alone_exit_0() {
     let out = check(&[WARNING]);
-    assert_eq!(code(&out), 0);
+    assert_eq!(exit_code(&out), 0);
     assert!(stderr(&out).contains("warning[W002]"));
     assert!(stderr(&out).ends_with("checked 1 input: 0 errors, 1 warning\n"));
 }
@@ -82,14 +82,14 @@ fn warnings_alone_exit_0() {
 #[test]
 fn several_paths_are_checked_together() {
     let out = check(&[CLEAN, INVALID, WARNING]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     assert!(stderr(&out).ends_with("checked 3 inputs: 3 errors, 1 warning\n"));
 }
 
 #[test]
 fn quiet_drops_the_summary_only() {
     let out = check(&["-q", INVALID]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     let err = stderr(&out);
     assert!(err.contains("error[E012]"));
     assert!(!err.contains("checked"), "{err}");
@@ -103,7 +103,7 @@ fn json(args: &[&str]) -> (i32, Value) {
     let out = check(args);
     let value = serde_json::from_str(&stdout(&out))
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(&out)));
-    (code(&out), value)
+    (exit_code(&out), value)
 }
 
 fn keys(value: &Value) -> Vec<&str> {
@@ -179,7 +179,7 @@ fn json_diagnostics_have_every_field() {
 #[test]
 fn json_keeps_stdout_for_the_report_alone() {
     let out = check(&["--format", "json", WARNING]);
-    assert_eq!(code(&out), 0);
+    assert_eq!(exit_code(&out), 0);
     assert!(stdout(&out).trim_end().ends_with('}'));
     assert!(stderr(&out).starts_with("checked 1 input"));
     assert_eq!(stderr(&check(&["-q", "--format", "json", WARNING])), "");
@@ -191,7 +191,7 @@ fn json_keeps_stdout_for_the_report_alone() {
 #[test]
 fn github_annotations_one_per_diagnostic() {
     let out = check(&["--format", "github", "-q", INVALID, WARNING]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert!(lines.contains(
@@ -209,7 +209,7 @@ fn github_annotations_one_per_diagnostic() {
 #[test]
 fn github_escapes_properties_and_messages() {
     let out = check(&["--format", "github", SPECIAL]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(exit_code(&out), 1);
     let text = stdout(&out);
     let line = text.lines().next().unwrap();
     assert!(
@@ -227,7 +227,7 @@ fn github_escapes_properties_and_messages() {
 #[test]
 fn an_unreadable_path_exits_2_and_reports_nothing() {
     let out = check(&["--format", "json", CLEAN, "tests/fixtures/cli/no-such-path"]);
-    assert_eq!(code(&out), 2);
+    assert_eq!(exit_code(&out), 2);
     assert_eq!(stdout(&out), "");
     assert!(
         stderr(&out).contains("no-such-path"),
@@ -239,7 +239,7 @@ fn an_unreadable_path_exits_2_and_reports_nothing() {
 #[test]
 fn bad_arguments_exit_2() {
     let out = check(&["--format", "xml", CLEAN]);
-    assert_eq!(code(&out), 2);
+    assert_eq!(exit_code(&out), 2);
     assert!(stderr(&out).contains("possible values: human, json, github"));
 }
 
@@ -318,4 +318,112 @@ fn the_json_schema_is_documented() {
             "docs/check-json.md does not describe `{field}`"
         );
     }
+}
+
+/// Each folder in docs/rules/examples is run through the checker, and the rule page's
+/// example block must show exactly what it prints. `HEPSTATIC_BLESS=1` rewrites the blocks.
+#[test]
+fn rule_examples_match_the_checker() {
+    let bless = std::env::var_os("HEPSTATIC_BLESS").is_some();
+    let examples = docs().join("rules/examples");
+    let mut stale = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&examples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+
+    for dir in dirs {
+        let code = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hepstatic"));
+        command.current_dir(&examples).arg("check");
+        let config = format!("{code}.toml");
+        let mut shown_args = String::new();
+        let mut settings = None;
+        if examples.join(&config).is_file() {
+            command.args(["--config", &config]);
+            shown_args = format!("--config {config} ");
+            settings = Some(std::fs::read_to_string(examples.join(&config)).unwrap());
+        }
+        let out = command.arg(&code).output().unwrap();
+        let printed = stderr(&out);
+        assert!(
+            printed.contains(&format!("[{code}]")),
+            "docs/rules/examples/{code} does not trigger {code}:\n{printed}"
+        );
+        let expected_exit = if code.starts_with('E') { 1 } else { 0 };
+        assert_eq!(exit_code(&out), expected_exit, "{code}:\n{printed}");
+
+        let mut block = example_block(&examples, &code, &format!("{shown_args}{code}"), &printed);
+        if let Some(settings) = settings {
+            let at = block.find("```console").unwrap();
+            block.insert_str(at, &format!("`{config}`:\n\n```toml\n{settings}```\n\n"));
+        }
+        let page = docs().join(format!("rules/{code}.md"));
+        let text = std::fs::read_to_string(&page).unwrap_or_default();
+        let (Some(start), Some(end)) = (text.find(BEGIN), text.find(END)) else {
+            stale.push(format!("{code}: no example markers in {}", page.display()));
+            continue;
+        };
+        let current = &text[start..end + END.len()];
+        if current != block {
+            if bless {
+                let updated = format!("{}{block}{}", &text[..start], &text[end + END.len()..]);
+                std::fs::write(&page, updated).unwrap();
+            } else {
+                stale.push(format!("{code}: the example in {} is stale", page.display()));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\nrun `HEPSTATIC_BLESS=1 cargo test --test check_cli` and review the diff",
+        stale.join("\n")
+    );
+}
+
+const BEGIN: &str = "<!-- BEGIN EXAMPLE";
+const END: &str = "<!-- END EXAMPLE -->";
+
+/// The generated part of a rule page: the example's files, the ones the messages name in
+/// full, and what the checker prints.
+fn example_block(examples: &Path, code: &str, args: &str, printed: &str) -> String {
+    let mut files: Vec<String> = walkdir::WalkDir::new(examples.join(code))
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(examples).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+
+    let mut block = format!(
+        "{BEGIN}: generated from examples/{code}/ by `HEPSTATIC_BLESS=1 cargo test --test \
+         check_cli`; edit the example, not this block -->\n\
+         The files of [`examples/{code}/`](examples/{code}/):\n\n```text\n"
+    );
+    for file in &files {
+        block.push_str(file);
+        block.push('\n');
+    }
+    block.push_str("```\n\n");
+    for file in &files {
+        if !printed.contains(&format!("{file}:")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(examples.join(file)).unwrap();
+        let lang = match file.rsplit('.').next() {
+            Some("yaml" | "yml") => "yaml",
+            Some("json") => "json",
+            _ => "text",
+        };
+        block.push_str(&format!("`{file}`:\n\n```{lang}\n{text}```\n\n"));
+    }
+    block.push_str(&format!("```console\n$ hepstatic check {args}\n{printed}```\n{END}"));
+    block
 }

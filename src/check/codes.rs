@@ -1,5 +1,9 @@
 //! Every diagnostic code, with a one-line summary. Codes are stable: scripts and CI
 //! annotations refer to them, so a code is never reused for another rule.
+//!
+//! E001-E008: reading files. E010-E017: fields and documents. E020-E029: table data.
+//! E030-E038: files of a submission. E040-E046: records, keywords, cross-references.
+//! E050: I/O. E060-E063: custom data schemas (pyhf). E070: archives. W: warnings.
 
 pub const CODES: &[(&str, &str)] = &[
     (
@@ -13,24 +17,49 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     ("E004", "YAML aliases expand to too many nodes (alias bomb)"),
     (
+        "E005",
+        "a tab indents a line or follows a `-`; YAML allows only spaces there",
+    ),
+    ("E007", "a data file holds more than one YAML document"),
+    ("E008", "a data file is empty or holds only comments"),
+    (
         "E010",
         "a field has the wrong type (text, number, list or mapping expected)",
     ),
     ("E011", "a required field is missing"),
     ("E012", "a field is not allowed here (often a typo)"),
     (
+        "E013",
+        "a text is longer than HEPData's schema allows (keyword, location, licence, type)",
+    ),
+    (
+        "E014",
+        "a submission document is neither the record-wide first document nor a table",
+    ),
+    (
+        "E016",
+        "the declared HEPData schema version is unknown or declared twice differently",
+    ),
+    (
+        "E017",
+        "an independent variable has more than one overflow or underflow bin",
+    ),
+    (
         "E020",
         "variables of one table have different numbers of values",
     ),
     (
         "E021",
-        "a value or bin is malformed (low without high, null value)",
+        "a value or bin is malformed (low without high, null value, text edge)",
     ),
     (
         "E022",
         "an uncertainty is malformed (not a number, empty, 5%%)",
     ),
-    ("E023", "a bin's low edge is above its high edge"),
+    (
+        "E023",
+        "a bin's low edge is above its high edge, or an open bin is open the wrong way",
+    ),
     ("E024", "a value or uncertainty is NaN or infinite"),
     (
         "E025",
@@ -40,6 +69,14 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "E027",
         "a bin is open at both ends, or a value is given as a text range",
+    ),
+    (
+        "E028",
+        "a number that YAML 1.1 (HEPData) and YAML 1.2 read as different values (012, 1_000)",
+    ),
+    (
+        "E029",
+        "a table has independent variables but no dependent variables",
     ),
     ("E030", "two tables have the same name"),
     ("E031", "two tables use the same data file"),
@@ -65,19 +102,122 @@ pub const CODES: &[(&str, &str)] = &[
         "E042",
         "record.yaml's version log and the version folders disagree",
     ),
+    (
+        "E043",
+        "a keyword name is not cmenergies, observables, reactions or phrases",
+    ),
+    (
+        "E044",
+        "a cmenergies value is not a number in GeV or a single range such as 7000-8000",
+    ),
+    (
+        "E045",
+        "a related HEPData record is not a record number, or is listed twice",
+    ),
+    (
+        "E046",
+        "a related table DOI is not of the form 10.17182/hepdata.N.vM/tK, or is listed twice",
+    ),
     ("E050", "a file could not be read"),
     (
+        "E060",
+        "a table's data_schema is not a schema URL HEPData can load",
+    ),
+    (
+        "E061",
+        "a pyhf workspace has a wrong or missing field (schema shape)",
+    ),
+    (
+        "E062",
+        "a pyhf workspace's data lengths disagree with its bins",
+    ),
+    (
+        "E063",
+        "a pyhf workspace refers to something it does not define, or defines it twice",
+    ),
+    (
+        "E070",
+        "a submission archive cannot be read, or holds an unsafe member",
+    ),
+    (
         "W001",
-        "a number that YAML 1.1 (HEPData) and YAML 1.2 read differently",
+        "a number that YAML 1.1 (HEPData's validator) reads as text but YAML 1.2 as a number",
     ),
     ("W002", "an empty YAML document (a stray ---)"),
+    ("W003", "a value is empty text, an invisible cell"),
+    ("W004", "a percentage uncertainty of a zero value"),
+    ("W005", "a value is a number written in quotes"),
+    (
+        "W006",
+        "a JSON file has a comma before a closing bracket, which strict JSON forbids",
+    ),
     (
         "W010",
         "a file in a record folder that hepstatic does not use",
+    ),
+    (
+        "W011",
+        "a table's custom data_schema cannot be checked offline",
+    ),
+    (
+        "W012",
+        "a field in the record-wide first document that HEPData ignores",
+    ),
+    (
+        "W013",
+        "a pyhf workspace names a POI that none of its modifiers defines (a signal patch may add it)",
     ),
 ];
 
 /// The summary of `code`, if it exists.
 pub fn summary(code: &str) -> Option<&'static str> {
     CODES.iter().find(|(c, _)| *c == code).map(|(_, s)| *s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CODES;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let codes: Vec<&str> = CODES.iter().map(|(c, _)| *c).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    /// Every code the sources emit is listed, and every listed code is emitted somewhere.
+    #[test]
+    fn codes_match_the_sources() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut used = std::collections::BTreeSet::new();
+        for dir in ["load", "check"] {
+            for entry in walkdir::WalkDir::new(format!("{root}/{dir}")) {
+                let entry = entry.unwrap();
+                if entry.path().extension().is_none_or(|e| e != "rs")
+                    || entry.path().ends_with("codes.rs")
+                {
+                    continue;
+                }
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                for (i, _) in text.match_indices('"') {
+                    let code = &text[i + 1..];
+                    if code.len() > 5
+                        && (code.starts_with('E') || code.starts_with('W'))
+                        && code[1..4].bytes().all(|b| b.is_ascii_digit())
+                        && code.as_bytes()[4] == b'"'
+                    {
+                        used.insert(code[..4].to_string());
+                    }
+                }
+            }
+        }
+        for code in &used {
+            assert!(CODES.iter().any(|(c, _)| c == code), "{code} is used but not listed");
+        }
+        for (code, _) in CODES {
+            assert!(used.contains(*code), "{code} is listed but never used");
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Check: the record model -> diagnostics. One file per group of rules; nothing here
-//! reads or writes files except to see whether a named file exists.
+//! reads or writes files (file listings come with the model).
 
 pub mod codes;
+pub mod pyhf;
 mod record;
 mod submission;
 mod table;
@@ -17,7 +18,9 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         match item {
             Item::Record(r) => record::check_record(r, &mut out),
             Item::Submission(s) => submission::check_submission(s, &mut out),
-            Item::DataFile(path, Some(data)) => table::check_data(path, data, &mut out),
+            Item::DataFile(path, Some(data)) => {
+                table::check_data(path, data, loaded.schema_version, &mut out)
+            }
             Item::DataFile(_, None) => {}
         }
     }

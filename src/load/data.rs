@@ -1,15 +1,22 @@
 //! A table's data (`independent_variables`, `dependent_variables`) from its nodes.
+//!
+//! Shapes follow HEPData's data schema of the record's version; messages name the place
+//! as `dependent_variables[1].values[0] ("Expected")`, the path HEPData's tools print,
+//! with the variable's name so it can be found without counting.
 
 use crate::model::{
-    Amount, Bin, Point, Qualifier, Spanned, TableData, Uncertainty, UncertaintyKind, Value,
-    Variable,
+    Amount, Bin, Point, Qualifier, SchemaVersion, Spanned, TableData, Uncertainty,
+    UncertaintyKind, Value, Variable,
 };
 
 use super::fields::{Fields, get};
 use super::yaml::{Kind, Node, Resolved, shorten};
 
 const DATA_KEYS: [&str; 2] = ["independent_variables", "dependent_variables"];
-const VARIABLE_KEYS: [&str; 3] = ["header", "qualifiers", "values"];
+/// Schema 0.1.0 also let a data file carry its table's `name` and a `type`.
+const DATA_KEYS_V0: [&str; 4] = ["independent_variables", "dependent_variables", "name", "type"];
+const INDEPENDENT_KEYS: [&str; 2] = ["header", "values"];
+const DEPENDENT_KEYS: [&str; 3] = ["header", "qualifiers", "values"];
 const HEADER_KEYS: [&str; 2] = ["name", "units"];
 const QUALIFIER_KEYS: [&str; 3] = ["name", "value", "units"];
 const INDEPENDENT_VALUE_KEYS: [&str; 3] = ["value", "low", "high"];
@@ -22,7 +29,23 @@ const ASYM_KEYS: [&str; 2] = ["plus", "minus"];
 pub fn read_data(node: &Node, f: &mut Fields, inline: bool) -> Option<TableData> {
     let entries = f.map(node, "a data table")?;
     if !inline {
-        f.unknown_keys(entries, &DATA_KEYS, "a data table");
+        let keys: &[&str] = if f.version.is_v0() {
+            &DATA_KEYS_V0
+        } else {
+            &DATA_KEYS
+        };
+        f.unknown_keys(entries, keys, "a data table");
+    }
+    let independent = get(entries, "independent_variables");
+    let dependent = get(entries, "dependent_variables");
+    if independent.is_none() && dependent.is_none() {
+        f.error(
+            "E011",
+            node.pos,
+            "this table has neither \"independent_variables\" nor \"dependent_variables\"".to_string(),
+            "a data table holds `independent_variables:` (the x axes) and `dependent_variables:` (the measured values); write `[]` for an empty one",
+        );
+        return None;
     }
     let independent = f
         .required(entries, "independent_variables", node.pos, "the table")
@@ -45,61 +68,72 @@ fn variables(node: &Node, f: &mut Fields, independent: bool) -> Vec<Variable> {
     } else {
         "dependent_variables"
     };
-    let Some(items) = f.seq(node, what) else {
+    let Some(items) = f.seq(node, &format!("\"{what}\"")) else {
         return Vec::new();
     };
     items
         .iter()
-        .filter_map(|item| variable(item, f, independent))
+        .enumerate()
+        .filter_map(|(i, item)| variable(item, f, independent, &format!("{what}[{i}]")))
         .collect()
 }
 
-fn variable(node: &Node, f: &mut Fields, independent: bool) -> Option<Variable> {
-    let what = if independent {
-        "an independent variable"
+fn variable(node: &Node, f: &mut Fields, independent: bool, path: &str) -> Option<Variable> {
+    let entries = f.map(node, path)?;
+    let keys: &[&str] = if independent {
+        &INDEPENDENT_KEYS
     } else {
-        "a dependent variable"
+        &DEPENDENT_KEYS
     };
-    let entries = f.map(node, what)?;
-    f.unknown_keys(entries, &VARIABLE_KEYS, what);
+    f.unknown_keys(entries, keys, path);
+    if independent && let Some(q) = get(entries, "qualifiers") {
+        f.error(
+            "E012",
+            q.pos,
+            format!("{path}: independent variables take no \"qualifiers\""),
+            "move the qualifiers to the dependent variables they describe",
+        );
+    }
 
-    let (name, units) = match f.required(entries, "header", node.pos, what) {
-        Some(header) => match f.map(header, "a variable's header") {
+    // Before 1.1.0 a dependent variable could leave out its header or values; such a
+    // column has nothing to show and is left out of the table.
+    let optional = !independent && f.version < SchemaVersion::V1_1_0;
+    if optional && (get(entries, "header").is_none() || get(entries, "values").is_none()) {
+        return None;
+    }
+
+    let (name, units) = match f.required(entries, "header", node.pos, path) {
+        Some(header) => match f.map(header, &format!("{path}: \"header\"")) {
             Some(h) => {
-                f.unknown_keys(h, &HEADER_KEYS, "a header");
+                f.unknown_keys(h, &HEADER_KEYS, &format!("{path}: the header"));
                 let name = f
-                    .required(h, "name", header.pos, "the header")
-                    .and_then(|n| f.text(n, "a header's \"name\""));
-                let units = get(h, "units").and_then(|n| {
-                    // Units are often numbers-free text; tolerate a number written bare.
-                    f.text_or_number(n, "a header's \"units\"").map(|s| s.value)
-                });
+                    .required(h, "name", header.pos, &format!("{path}: the header"))
+                    .and_then(|n| f.text(n, &format!("{path}: the header's \"name\"")));
+                let units = get(h, "units")
+                    .and_then(|n| f.text(n, &format!("{path}: the header's \"units\"")))
+                    .map(|s| s.value);
                 (name, units)
             }
             None => (None, None),
         },
         None => (None, None),
     };
-
-    let qualifiers = match get(entries, "qualifiers") {
-        Some(q) if independent => {
-            f.error(
-                "E012",
-                q.pos,
-                "independent variables take no \"qualifiers\"".to_string(),
-                "move the qualifiers to the dependent variables they describe",
-            );
-            Vec::new()
-        }
-        Some(q) => qualifiers(q, f),
-        None => Vec::new(),
+    let label = match &name {
+        Some(n) => format!("{path} (\"{}\")", shorten(&n.value, 40)),
+        None => path.to_string(),
     };
 
-    let values = match f.required(entries, "values", node.pos, what) {
-        Some(v) => match f.seq(v, "\"values\"") {
+    let qualifiers = match get(entries, "qualifiers") {
+        Some(q) if !independent => qualifiers(q, f, &label),
+        _ => Vec::new(),
+    };
+
+    let values = match f.required(entries, "values", node.pos, &label) {
+        Some(v) => match f.seq(v, &format!("{label}: \"values\"")) {
             Some(items) => items
                 .iter()
-                .filter_map(|p| point(p, f, independent))
+                .enumerate()
+                .filter_map(|(j, p)| point(p, f, independent, &row_label(path, j, &name)))
                 .collect(),
             None => Vec::new(),
         },
@@ -115,24 +149,33 @@ fn variable(node: &Node, f: &mut Fields, independent: bool) -> Option<Variable> 
     })
 }
 
-fn qualifiers(node: &Node, f: &mut Fields) -> Vec<Qualifier> {
-    let Some(items) = f.seq(node, "\"qualifiers\"") else {
+/// `dependent_variables[1].values[0] ("Expected")`.
+pub fn row_label(path: &str, row: usize, name: &Option<Spanned<String>>) -> String {
+    match name {
+        Some(n) => format!("{path}.values[{row}] (\"{}\")", shorten(&n.value, 40)),
+        None => format!("{path}.values[{row}]"),
+    }
+}
+
+fn qualifiers(node: &Node, f: &mut Fields, label: &str) -> Vec<Qualifier> {
+    let Some(items) = f.seq(node, &format!("{label}: \"qualifiers\"")) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for item in items {
-        let Some(entries) = f.map(item, "a qualifier") else {
+    for (i, item) in items.iter().enumerate() {
+        let what = format!("{label}: qualifiers[{i}]");
+        let Some(entries) = f.map(item, &what) else {
             continue;
         };
-        f.unknown_keys(entries, &QUALIFIER_KEYS, "a qualifier");
+        f.unknown_keys(entries, &QUALIFIER_KEYS, &what);
         let name = f
-            .required(entries, "name", item.pos, "the qualifier")
-            .and_then(|n| f.text(n, "a qualifier's \"name\""));
+            .required(entries, "name", item.pos, &what)
+            .and_then(|n| f.text(n, &format!("{what}: \"name\"")));
         let value = f
-            .required(entries, "value", item.pos, "the qualifier")
-            .and_then(|n| f.text_or_number(n, "a qualifier's \"value\""));
+            .required(entries, "value", item.pos, &what)
+            .and_then(|n| f.text_or_number(n, &format!("{what}: \"value\"")));
         let units = get(entries, "units")
-            .and_then(|n| f.text_or_number(n, "a qualifier's \"units\""))
+            .and_then(|n| f.text(n, &format!("{what}: \"units\"")))
             .map(|s| s.value);
         if let (Some(name), Some(value)) = (name, value) {
             out.push(Qualifier {
@@ -145,55 +188,67 @@ fn qualifiers(node: &Node, f: &mut Fields) -> Vec<Qualifier> {
     out
 }
 
-/// A number or text value (`value`, `low`, `high`).
-fn value(node: &Node, f: &mut Fields, what: &str) -> Option<Spanned<Value>> {
-    if let Kind::Scalar(s) = &node.kind {
-        if let Some(reading) = s.yaml12_differs() {
-            f.warning(
-                "W001",
-                node.pos,
-                format!(
-                    "{what} `{}` is read as {} by HEPData's YAML 1.1 reader but as {reading} by YAML 1.2 readers",
-                    s.text,
-                    s.describe()
-                ),
-                "write the number so both agree (e.g. `1.0e+3` rather than `1e3`, `12` rather than `012`), or quote it if it is text",
-            );
-        }
-        match s.resolve() {
-            Resolved::Int(x) | Resolved::Float(x) => {
-                return Some(Spanned::new(Value::Number(x), node.pos));
-            }
-            Resolved::Str(t) => return Some(Spanned::new(Value::Text(t.to_string()), node.pos)),
-            Resolved::Null | Resolved::Bool(_) => {}
-        }
+/// A `value` that is text: warns for an empty string (an invisible cell, usually a slip)
+/// and for a quoted number (text to every reader, so it is neither plotted nor exported as
+/// a number).
+fn check_text_value(f: &mut Fields, node: &Node, v: &Spanned<Value>, label: &str) {
+    let Value::Text(t) = &v.value else { return };
+    if t.trim().is_empty() {
+        f.warning(
+            "W003",
+            v.pos,
+            format!("{label}: \"value\" is empty text, which shows as an invisible cell"),
+            "for a missing point write '-' (and leave out its errors), or give the number",
+        );
+    } else if node.as_scalar().is_some_and(|s| !s.plain)
+        && super::parse_python_float(t).is_some_and(f64::is_finite)
+        && !t.trim().starts_with(['+', '.'])
+    {
+        f.warning(
+            "W005",
+            v.pos,
+            format!("{label}: \"value\" is the text '{t}', a number in quotes"),
+            "remove the quotes so the value is plotted and exported as a number",
+        );
     }
-    f.error(
-        "E021",
-        node.pos,
-        format!("{what} must be a number or text, found {}", node.describe()),
-        "give a number, or text in quotes",
-    );
-    None
 }
 
-fn point(node: &Node, f: &mut Fields, independent: bool) -> Option<Point> {
-    let entries = f.map(node, "an entry of \"values\"")?;
+fn point(node: &Node, f: &mut Fields, independent: bool, label: &str) -> Option<Point> {
+    let entries = f.map(node, label)?;
     let allowed: &[&str] = if independent {
         &INDEPENDENT_VALUE_KEYS
     } else {
         &DEPENDENT_VALUE_KEYS
     };
-    f.unknown_keys(entries, allowed, "an entry of \"values\"");
+    f.unknown_keys(entries, allowed, label);
 
-    let central = get(entries, "value").and_then(|n| value(n, f, "\"value\""));
+    let value_node = get(entries, "value");
+    let central = value_node.and_then(|n| f.number_or_text(n, &format!("{label}: \"value\""), "E021"));
+    if let (Some(n), Some(v)) = (value_node, &central) {
+        check_text_value(f, n, v, label);
+    }
     let low = get(entries, "low");
     let high = get(entries, "high");
     let bin = match (low, high) {
-        (Some(l), Some(h)) => match (value(l, f, "\"low\""), value(h, f, "\"high\"")) {
-            (Some(low), Some(high)) => Some(Bin { low, high }),
-            _ => None,
-        },
+        (Some(l), Some(h)) => {
+            let low = edge(l, f, label, "low");
+            let high = edge(h, f, label, "high");
+            if f.version >= SchemaVersion::V1_1_0
+                && let Some(v) = &central
+                && let Value::Text(t) = &v.value
+            {
+                f.error(
+                    "E021",
+                    v.pos,
+                    format!("{label}: a bin's \"value\" must be a number, found text \"{}\"", shorten(t, 40)),
+                    "give the bin centre as a number, or leave \"value\" out (the bin is then shown by its edges)",
+                );
+            }
+            match (low, high) {
+                (Some(low), Some(high)) => Some(Bin { low, high }),
+                _ => None,
+            }
+        }
         (Some(one), None) | (None, Some(one)) => {
             let (has, lacks) = if low.is_some() {
                 ("low", "high")
@@ -203,36 +258,47 @@ fn point(node: &Node, f: &mut Fields, independent: bool) -> Option<Point> {
             f.error(
                 "E021",
                 one.pos,
-                format!("this bin has \"{has}\" but no \"{lacks}\""),
+                format!("{label}: this bin has \"{has}\" but no \"{lacks}\""),
                 "give both edges (use .inf or -.inf for an open bin), or give only \"value\"",
             );
             None
         }
         (None, None) => None,
     };
-    if central.is_none()
-        && bin.is_none()
-        && get(entries, "value").is_none()
-        && low.is_none()
-        && high.is_none()
-    {
+    if value_node.is_none() && low.is_none() && high.is_none() {
         let help = if independent {
             "give \"value\", or \"low\" and \"high\""
         } else {
-            "give \"value\""
+            "give \"value\"; for a missing point write `value: '-'` without errors"
         };
         f.error(
             "E011",
             node.pos,
-            "this entry of \"values\" has no \"value\"".to_string(),
+            format!("{label} has no \"value\""),
             help,
         );
     }
 
     let errors = match get(entries, "errors") {
-        Some(e) => match f.seq(e, "\"errors\"") {
-            Some(items) => items.iter().filter_map(|u| uncertainty(u, f)).collect(),
-            None => Vec::new(),
+        Some(e) => match &e.kind {
+            Kind::Seq(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(k, u)| uncertainty(u, f, &format!("{label}: errors[{k}]")))
+                .collect(),
+            _ if e.is_null() => {
+                f.error(
+                    "E010",
+                    e.pos,
+                    format!("{label}: \"errors\" is empty (null), but it must be a list"),
+                    "indent the `- {symerror: ...}` lines under `errors:` (more than `errors:` itself), or remove `errors:` for a point without uncertainties",
+                );
+                Vec::new()
+            }
+            _ => {
+                f.seq(e, &format!("{label}: \"errors\""));
+                Vec::new()
+            }
         },
         None => Vec::new(),
     };
@@ -244,20 +310,36 @@ fn point(node: &Node, f: &mut Fields, independent: bool) -> Option<Point> {
     })
 }
 
-fn uncertainty(node: &Node, f: &mut Fields) -> Option<Uncertainty> {
-    let entries = f.map(node, "an uncertainty")?;
-    f.unknown_keys(entries, &ERROR_KEYS, "an uncertainty");
-    let label = get(entries, "label")
-        .and_then(|n| f.text(n, "an uncertainty's \"label\""))
+/// A bin edge: a number (`.inf` and `-.inf` for open bins).
+fn edge(node: &Node, f: &mut Fields, label: &str, which: &str) -> Option<Spanned<Value>> {
+    let v = f.number_or_text(node, &format!("{label}: \"{which}\""), "E021")?;
+    if let Value::Text(t) = &v.value {
+        f.error(
+            "E021",
+            v.pos,
+            format!("{label}: \"{which}\" must be a number, found text \"{}\"", shorten(t, 40)),
+            "give the bin edge as a number (.inf or -.inf for an open bin)",
+        );
+        return None;
+    }
+    Some(v)
+}
+
+fn uncertainty(node: &Node, f: &mut Fields, label: &str) -> Option<Uncertainty> {
+    let entries = f.map(node, label)?;
+    f.unknown_keys(entries, &ERROR_KEYS, label);
+    let label_text = get(entries, "label")
+        .and_then(|n| f.text(n, &format!("{label}: \"label\"")))
         .map(|s| s.value);
+    let v0 = f.version.is_v0();
     let kind = match (get(entries, "symerror"), get(entries, "asymerror")) {
         (Some(s), None) => {
-            let amount = amount(s, f, "symerror")?;
+            let amount = amount(s, f, label, "symerror")?;
             if amount == Amount::Empty {
                 f.error(
                     "E022",
                     s.pos,
-                    "\"symerror\" is empty".to_string(),
+                    format!("{label}: \"symerror\" is empty"),
                     "give the uncertainty as a number or a percentage such as '5%', or remove this entry",
                 );
                 return None;
@@ -265,20 +347,32 @@ fn uncertainty(node: &Node, f: &mut Fields) -> Option<Uncertainty> {
             UncertaintyKind::Symmetric(amount)
         }
         (None, Some(a)) => {
-            let sides = f.map(a, "\"asymerror\"")?;
-            f.unknown_keys(sides, &ASYM_KEYS, "\"asymerror\"");
-            let plus = f
-                .required(sides, "plus", a.pos, "\"asymerror\"")
-                .and_then(|n| amount(n, f, "plus"));
-            let minus = f
-                .required(sides, "minus", a.pos, "\"asymerror\"")
-                .and_then(|n| amount(n, f, "minus"));
+            let sides = f.map(a, &format!("{label}: \"asymerror\""))?;
+            f.unknown_keys(sides, &ASYM_KEYS, &format!("{label}: \"asymerror\""));
+            let side = |f: &mut Fields, key: &str| -> Option<Amount> {
+                match get(sides, key) {
+                    Some(n) => amount(n, f, label, key),
+                    // Schema 0.1.0 did not require both sides.
+                    None if v0 => Some(Amount::Empty),
+                    None => {
+                        f.error(
+                            "E011",
+                            a.pos,
+                            format!("{label}: \"asymerror\" has no \"{key}\"; it needs both \"plus\" and \"minus\""),
+                            &format!("add `{key}: ''` for a side that is not defined (a one-sided uncertainty)"),
+                        );
+                        None
+                    }
+                }
+            };
+            let plus = side(f, "plus");
+            let minus = side(f, "minus");
             let (plus, minus) = (plus?, minus?);
             if plus == Amount::Empty && minus == Amount::Empty {
                 f.error(
                     "E022",
                     a.pos,
-                    "\"asymerror\" has both \"plus\" and \"minus\" empty".to_string(),
+                    format!("{label}: \"asymerror\" has both \"plus\" and \"minus\" empty"),
                     "give at least one side, or remove this uncertainty",
                 );
                 return None;
@@ -289,23 +383,24 @@ fn uncertainty(node: &Node, f: &mut Fields) -> Option<Uncertainty> {
             f.error(
                 "E022",
                 a.pos,
-                "an uncertainty has both \"symerror\" and \"asymerror\"".to_string(),
+                format!("{label}: an uncertainty has both \"symerror\" and \"asymerror\""),
                 "keep one of them; list a second uncertainty as a separate entry with its own label",
             );
             return None;
         }
+        (None, None) if v0 => return None,
         (None, None) => {
             f.error(
                 "E011",
                 node.pos,
-                "this uncertainty has neither \"symerror\" nor \"asymerror\"".to_string(),
+                format!("{label}: this uncertainty has neither \"symerror\" nor \"asymerror\""),
                 "add `symerror: <number>` or `asymerror: {plus: <number>, minus: <number>}`",
             );
             return None;
         }
     };
     Some(Uncertainty {
-        label,
+        label: label_text,
         kind,
         pos: node.pos,
     })
@@ -313,30 +408,36 @@ fn uncertainty(node: &Node, f: &mut Fields) -> Option<Uncertainty> {
 
 /// One uncertainty number: a number, a percentage text such as `'5%'`, or `''` (empty,
 /// allowed for one side of an asymmetric uncertainty).
-fn amount(node: &Node, f: &mut Fields, what: &str) -> Option<Amount> {
+fn amount(node: &Node, f: &mut Fields, label: &str, what: &str) -> Option<Amount> {
     let Kind::Scalar(s) = &node.kind else {
         f.error(
             "E022",
             node.pos,
             format!(
-                "\"{what}\" must be a number or a percentage, found {}",
+                "{label}: \"{what}\" must be a number or a percentage, found {}",
                 node.describe()
             ),
             "write a number such as 0.5, or a percentage such as '5%'",
         );
         return None;
     };
-    match s.resolve() {
+    f.portability(s, node.pos, &format!("{label}: \"{what}\""), false);
+    let text = match s.resolve_number() {
         Resolved::Int(x) | Resolved::Float(x) => return Some(Amount::Absolute(x)),
-        Resolved::Null if !s.plain || s.text.is_empty() => {
-            // A bare `plus:` with nothing after it is read as null, not as ''.
-        }
-        _ => {}
-    }
-    let text = match s.resolve() {
         Resolved::Str(t) => t.trim(),
-        Resolved::Null => "",
-        Resolved::Bool(_) | Resolved::Int(_) | Resolved::Float(_) => "?",
+        // A bare `minus:` with nothing after it: the reference reads null, then fails.
+        Resolved::Null | Resolved::Bool(_) => {
+            f.error(
+                "E022",
+                node.pos,
+                format!(
+                    "{label}: \"{what}\" must be a number or a percentage, found {}",
+                    s.describe()
+                ),
+                "write a number such as 0.5, a percentage such as '5%', or '' (in quotes) for an undefined side",
+            );
+            return None;
+        }
     };
     if text.is_empty() {
         return Some(Amount::Empty);
@@ -345,29 +446,35 @@ fn amount(node: &Node, f: &mut Fields, what: &str) -> Option<Amount> {
         Some(rest) => (rest.trim_end(), true),
         None => (text, false),
     };
-    match parse_python_float(number) {
+    match super::parse_python_float(number) {
         Some(x) if percent => Some(Amount::Percent(x)),
         Some(x) => Some(Amount::Absolute(x)),
         None => {
             let found = shorten(&s.text, 40);
-            let help = if number.ends_with('%') {
-                "write a single % sign, e.g. '5%'"
+            let (message, help) = if number.contains('%') {
+                (
+                    format!("{label}: \"{what}\" is \"{found}\", a malformed percentage"),
+                    "write a single % sign after the number, e.g. '5%'",
+                )
+            } else if percent && number.is_empty() {
+                (
+                    format!("{label}: \"{what}\" is \"{found}\", a percent sign without a number"),
+                    "write the number before the % sign, e.g. '5%'",
+                )
             } else {
-                "write a number such as 0.5, or a percentage such as '5%'; leave out units and words"
+                (
+                    format!("{label}: \"{what}\" must be a number, possibly ending in %, found \"{found}\""),
+                    "write a number such as 0.5, or a percentage such as '5%'; leave out units and words",
+                )
             };
-            f.error(
-                "E022",
-                node.pos,
-                format!("\"{what}\" must be a number, possibly ending in %, found \"{found}\""),
-                help,
-            );
+            f.error("E022", node.pos, message, help);
             None
         }
     }
 }
 
 /// Python's `float()` on text, which HEPData uses for uncertainties given as text: it
-/// accepts `1e3`, `+.5`, `inf` and `nan` (the checker rejects the last two later).
+/// accepts `1e3`, `+.5`, `1_000`, `inf` and `nan` (the checker rejects the last two later).
 pub fn parse_python_float(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() {
@@ -392,7 +499,14 @@ pub fn parse_python_float(text: &str) -> Option<f64> {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_digit() || c == '.');
-    if !ok || body.contains("__") || body.starts_with('_') || body.ends_with('_') {
+    // Python allows `_` only between digits.
+    let underscores_ok = body.char_indices().all(|(i, c)| {
+        c != '_'
+            || (i > 0
+                && body.as_bytes()[i - 1].is_ascii_digit()
+                && body.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit))
+    });
+    if !ok || !underscores_ok {
         return None;
     }
     t.replace('_', "").parse::<f64>().ok()
@@ -404,12 +518,19 @@ mod tests {
     use crate::load::yaml::parse;
     use std::path::Path;
 
-    fn read(text: &str) -> (Option<TableData>, Vec<crate::model::Diagnostic>) {
+    fn read_as(
+        text: &str,
+        version: SchemaVersion,
+    ) -> (Option<TableData>, Vec<crate::model::Diagnostic>) {
         let docs = parse(text, Path::new("d.yaml"), false).unwrap();
-        let mut diags = Vec::new();
-        let mut f = Fields::new(Path::new("d.yaml"), &mut diags);
+        let mut diags = docs.problems;
+        let mut f = Fields::new(Path::new("d.yaml"), &mut diags).with_version(version);
         let data = read_data(&docs.docs[0], &mut f, false);
         (data, diags)
+    }
+
+    fn read(text: &str) -> (Option<TableData>, Vec<crate::model::Diagnostic>) {
+        read_as(text, SchemaVersion::default())
     }
 
     #[test]
@@ -434,33 +555,61 @@ mod tests {
     }
 
     #[test]
-    fn reports_typos_with_a_guess() {
+    fn reports_typos_with_a_guess_and_the_place() {
         let (_, diags) = read(
             "independent_variables: []\ndependent_variables:\n- header: {name: y}\n  values:\n  - {value: 1, errorss: []}\n",
         );
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "E012");
         assert_eq!((diags[0].line, diags[0].column), (5, 16));
+        assert!(diags[0].message.contains("dependent_variables[0].values[0] (\"y\")"));
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `errors`?"));
     }
 
     #[test]
     fn rejects_bad_uncertainties() {
         let (_, diags) = read(
-            "independent_variables: []\ndependent_variables:\n- header: {name: y}\n  values:\n  - value: 1\n    errors: [{symerror: '--'}, {symerror: '5%%'}, {symerror: ''}, {asymerror: {plus: '', minus: ''}}]\n",
+            "independent_variables: []\ndependent_variables:\n- header: {name: y}\n  values:\n  - value: 1\n    errors: [{symerror: '--'}, {symerror: '5%%'}, {symerror: ''}, {asymerror: {plus: '', minus: ''}}, {symerror: '%'}, {asymerror: {plus: 1}}]\n",
         );
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["E022", "E022", "E022", "E022"], "{diags:?}");
-        assert!(diags[1].help.as_deref().unwrap().contains("single %"));
+        assert_eq!(codes, ["E022", "E022", "E022", "E022", "E022", "E011"], "{diags:?}");
+        assert!(diags[1].help.as_deref().unwrap().contains("single % sign"));
+        assert!(diags[4].message.contains("without a number"));
+        assert!(diags[5].help.as_deref().unwrap().contains("''"));
     }
 
     #[test]
-    fn low_without_high() {
+    fn low_without_high_and_text_edges() {
         let (_, diags) = read(
-            "independent_variables:\n- header: {name: x}\n  values: [{low: 1}]\ndependent_variables: []\n",
+            "independent_variables:\n- header: {name: x}\n  values: [{low: 1}, {low: '2.0.0', high: '7.0.0'}, {value: a, low: 1, high: 2}]\ndependent_variables: []\n",
         );
-        assert_eq!(diags.len(), 1);
-        assert!(diags[0].message.contains("no \"high\""));
+        let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(diags.len(), 4, "{messages:?}");
+        assert!(messages[0].contains("no \"high\""));
+        assert!(messages[1].contains("\"low\" must be a number"));
+        assert!(messages[3].contains("bin's \"value\" must be a number"));
+    }
+
+    #[test]
+    fn null_errors_are_explained() {
+        let (_, diags) = read(
+            "independent_variables: []\ndependent_variables:\n- header: {name: Expected}\n  values:\n  - value: 1488\n    errors:\n  - {symerror: 12.0, label: stat}\n",
+        );
+        assert_eq!((diags[0].code, diags[0].line), ("E010", 6));
+        assert!(diags[0].message.contains("values[0] (\"Expected\"): \"errors\" is empty"));
+        assert!(diags[0].help.as_deref().unwrap().contains("indent"));
+    }
+
+    #[test]
+    fn schema_version_changes_what_is_required() {
+        let text = "independent_variables: []\ndependent_variables:\n- header: {name: y}\n- values: [{value: 1, errors: [{label: x}, {asymerror: {plus: 1}}]}]\n  header: {name: z}\n";
+        let (data, diags) = read_as(text, SchemaVersion::V0_1_0);
+        assert!(diags.is_empty(), "{diags:?}");
+        let data = data.unwrap();
+        assert_eq!(data.dependent.len(), 1);
+        assert_eq!(data.dependent[0].values[0].errors.len(), 1);
+        let (_, diags) = read(text);
+        assert_eq!(diags.len(), 3, "{diags:?}");
     }
 
     #[test]
@@ -472,5 +621,7 @@ mod tests {
         assert_eq!(parse_python_float("2.300e-003f"), None);
         assert_eq!(parse_python_float("--"), None);
         assert_eq!(parse_python_float("1_0"), Some(10.0));
+        assert_eq!(parse_python_float("1__0"), None);
+        assert_eq!(parse_python_float("_1"), None);
     }
 }

@@ -2,19 +2,30 @@
 
 use std::path::Path;
 
-use crate::model::{Diagnostic, Pos, Spanned};
+use crate::model::{Diagnostic, Pos, SchemaVersion, Spanned, Value};
 
-use super::yaml::{Kind, Node, Resolved, shorten};
+use super::yaml::{Kind, Node, Portability, Resolved, Scalar, shorten};
 
-/// The file being read and the problems found in it so far.
+/// The file being read, the schema it follows and the problems found in it so far.
 pub struct Fields<'a> {
     pub file: &'a Path,
     pub diagnostics: &'a mut Vec<Diagnostic>,
+    pub version: SchemaVersion,
 }
 
 impl<'a> Fields<'a> {
+    /// Reads under the latest schema; see [`Fields::with_version`].
     pub fn new(file: &'a Path, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
-        Fields { file, diagnostics }
+        Fields {
+            file,
+            diagnostics,
+            version: SchemaVersion::default(),
+        }
+    }
+
+    pub fn with_version(mut self, version: SchemaVersion) -> Self {
+        self.version = version;
+        self
     }
 
     pub fn error(&mut self, code: &'static str, pos: Pos, message: String, help: &str) {
@@ -32,14 +43,16 @@ impl<'a> Fields<'a> {
         match &node.kind {
             Kind::Map(entries) => Some(entries),
             _ => {
+                let help = if node.is_null() {
+                    "give its `key: value` lines, indented under it, or remove the key"
+                } else {
+                    "write it as `key: value` pairs, indented under its parent"
+                };
                 self.error(
                     "E010",
                     node.pos,
-                    format!(
-                        "{what} must be a mapping of `key: value` lines, found {}",
-                        node.describe()
-                    ),
-                    "write it as `key: value` pairs, indented under its parent",
+                    format!("{what} must be a mapping of `key: value` lines, found {}", node.describe()),
+                    help,
                 );
                 None
             }
@@ -52,15 +65,18 @@ impl<'a> Fields<'a> {
         match &node.kind {
             Kind::Seq(items) => Some(items),
             _ => {
-                let help = if node.is_null() {
-                    "write `[]` for an empty list, or remove the key"
+                let (found, help) = if node.is_null() {
+                    (
+                        "nothing (the key is empty)".to_string(),
+                        "write `[]` for an empty list, or indent the `- item` lines under the key (more than the key itself)",
+                    )
                 } else {
-                    "write a list: one `- item` per line, or `[a, b]`"
+                    (node.describe(), "write a list: one `- item` per line, or `[a, b]`")
                 };
                 self.error(
                     "E010",
                     node.pos,
-                    format!("{what} must be a list, found {}", node.describe()),
+                    format!("{what} must be a list, found {found}"),
                     help,
                 );
                 None
@@ -76,23 +92,48 @@ impl<'a> Fields<'a> {
             return Some(Spanned::new(text.to_string(), node.pos));
         }
         let help = if node.is_null() {
-            "give the text, or remove the key if it is optional"
+            "give the text, or remove the key if it is optional".to_string()
+        } else if let Some(s) = node.as_scalar() {
+            format!("put the value in quotes to make it text: '{}'", s.text)
         } else {
-            "put the value in quotes to make it text"
+            "give a single piece of text".to_string()
         };
         self.error(
             "E010",
             node.pos,
             format!("{what} must be text, found {}", node.describe()),
-            help,
+            &help,
         );
         None
     }
 
-    /// Text or a number, rendered as text (keyword values, qualifier values).
+    /// A text field limited to `max` characters (HEPData's database columns).
+    pub fn text_max(&mut self, node: &Node, what: &str, max: usize) -> Option<Spanned<String>> {
+        let text = self.text(node, what)?;
+        self.check_length(&text, what, max);
+        Some(text)
+    }
+
+    /// Reports text longer than `max` characters; `true` when it fits.
+    pub fn check_length(&mut self, text: &Spanned<String>, what: &str, max: usize) -> bool {
+        let chars = text.value.chars().count();
+        if chars <= max {
+            return true;
+        }
+        self.error(
+            "E013",
+            text.pos,
+            format!("{what} is {chars} characters long; at most {max} are allowed"),
+            "shorten it; longer explanations belong in a description",
+        );
+        false
+    }
+
+    /// Text or a number, kept as written (keyword values, qualifier values).
     pub fn text_or_number(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
         if let Kind::Scalar(s) = &node.kind {
-            match s.resolve() {
+            self.portability(s, node.pos, what, false);
+            match s.resolve_number() {
                 Resolved::Str(text) => return Some(Spanned::new(text.to_string(), node.pos)),
                 Resolved::Int(_) | Resolved::Float(_) => {
                     return Some(Spanned::new(s.text.clone(), node.pos));
@@ -104,9 +145,72 @@ impl<'a> Fields<'a> {
             "E010",
             node.pos,
             format!("{what} must be text or a number, found {}", node.describe()),
-            "give a number or a piece of text",
+            "give a number, or a piece of text (in quotes if it could be read as something else)",
         );
         None
+    }
+
+    /// A number or a text value (`value`, `low`, `high`), with the YAML 1.1/1.2 checks.
+    /// Null, booleans, lists and mappings are reported with `code`.
+    pub fn number_or_text(
+        &mut self,
+        node: &Node,
+        what: &str,
+        code: &'static str,
+    ) -> Option<Spanned<Value>> {
+        if let Kind::Scalar(s) = &node.kind {
+            self.portability(s, node.pos, what, true);
+            match s.resolve_number() {
+                Resolved::Int(x) | Resolved::Float(x) => {
+                    return Some(Spanned::new(Value::Number(x), node.pos));
+                }
+                Resolved::Str(t) => return Some(Spanned::new(Value::Text(t.to_string()), node.pos)),
+                Resolved::Null | Resolved::Bool(_) => {}
+            }
+        }
+        let help = match node.as_scalar() {
+            Some(s) if !node.is_null() => {
+                format!("give a number, or put the text in quotes: '{}'", s.text)
+            }
+            _ => "give a number, or a piece of text in quotes".to_string(),
+        };
+        self.error(
+            code,
+            node.pos,
+            format!("{what} must be a number or text, found {}", node.describe()),
+            &help,
+        );
+        None
+    }
+
+    /// Fails where YAML 1.1 (HEPData) and YAML 1.2 readers disagree on the value of a plain
+    /// scalar in a number field, and, with `warn_text`, warns where only YAML 1.1 reads
+    /// text (see `Scalar::portability`). Fields that HEPData converts with `float()`
+    /// afterwards (uncertainties, keyword values) need no such warning.
+    pub fn portability(&mut self, s: &Scalar, pos: Pos, what: &str, warn_text: bool) {
+        match s.portability() {
+            Portability::Same => {}
+            Portability::NumberOnlyIn12(_) if !warn_text => {}
+            Portability::NumberOnlyIn12(x) => self.warning(
+                "W001",
+                pos,
+                format!(
+                    "{what} `{}` is read as the number {x} here and by YAML 1.2 readers, but as text by HEPData's validator (YAML 1.1)",
+                    s.text
+                ),
+                "write the number with a decimal point and a signed exponent, e.g. `1.0e+3` for `1e3`, which every reader takes as a number",
+            ),
+            Portability::Ambiguous { yaml12 } => self.error(
+                "E028",
+                pos,
+                format!(
+                    "{what} `{}` is {} to HEPData's YAML 1.1 reader but {yaml12} to YAML 1.2 readers",
+                    s.text,
+                    s.describe()
+                ),
+                "write the number plainly (no leading zero, no `_` or `:`), e.g. `12` or `1000`, or quote it if it is text",
+            ),
+        }
     }
 
     /// Reports keys outside `allowed`, naming the closest allowed one when it is a typo.
@@ -124,14 +228,7 @@ impl<'a> Fields<'a> {
             if allowed.contains(&name) {
                 continue;
             }
-            let guess = allowed
-                .iter()
-                .min_by_key(|a| edit_distance(a, name))
-                .copied();
-            let help = match guess {
-                Some(g) if edit_distance(g, name) <= 2 => format!("did you mean `{g}`?"),
-                _ => format!("allowed here: {}", allowed.join(", ")),
-            };
+            let help = suggestion(name, allowed);
             self.error(
                 "E012",
                 key.pos,
@@ -159,6 +256,18 @@ impl<'a> Fields<'a> {
             );
         }
         found
+    }
+}
+
+/// "did you mean `x`?" for a near miss, else the list of allowed keys.
+pub fn suggestion(name: &str, allowed: &[&str]) -> String {
+    let guess = allowed
+        .iter()
+        .min_by_key(|a| edit_distance(a, name))
+        .copied();
+    match guess {
+        Some(g) if edit_distance(g, name) <= 2 => format!("did you mean `{g}`?"),
+        _ => format!("allowed here: {}", allowed.join(", ")),
     }
 }
 

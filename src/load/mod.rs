@@ -1,22 +1,36 @@
 //! Load: the records tree (or any single input the checker takes) -> the record model.
 //!
-//! Input: a path. Output: records, submissions or data tables, and the diagnostics met
-//! while reading them (syntax, shapes, missing files). Nothing here writes anything.
+//! Input: a path: a records tree, a record, a version folder, a submission archive, a
+//! single-YAML submission or a lone data file. Output: records, submissions or data
+//! tables, and the diagnostics met while reading them (syntax, shapes, missing files,
+//! schema rules of the record's HEPData schema version). Nothing here writes anything,
+//! and archives are read in memory.
 
+mod custom;
 mod data;
 mod fields;
+mod input;
+mod json;
 mod record;
+mod source;
 mod submission;
+mod text;
 pub mod yaml;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Diagnostic, Pos, Record, Submission, TableData, Version};
+use crate::model::{Diagnostic, Pos, Record, TableData, Version};
 
+pub use crate::model::SchemaVersion;
 pub use data::parse_python_float;
+pub use input::{InputKind, detect};
 pub use record::is_date;
-pub use submission::{is_safe_name, load_data, load_submission};
+pub use source::Source;
+pub use submission::{
+    KEYWORD_NAMES, MAX_NAME_CHARS, is_safe_name, is_table_doi, load_data, load_data_with,
+    load_submission, read_data_bytes, read_submission,
+};
 
 /// Settings that change what loading accepts.
 #[derive(Clone, Debug)]
@@ -24,12 +38,18 @@ pub struct Options {
     /// Data files larger than this are reported and not read (hepstatic.toml's
     /// `max_data_file_mib`; 10 MiB by default, as HEPData).
     pub max_data_file_bytes: u64,
+    /// The HEPData schema for submissions that declare none (hepstatic.toml's `[check]
+    /// schema_version`; the latest, 1.1.1, by default). A submission declares its own
+    /// with a `# schema_version: 1.0.0` comment at the top of submission.yaml or a
+    /// `schema_version` field in its first document.
+    pub schema_version: SchemaVersion,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_data_file_bytes: 10 * 1024 * 1024,
+            schema_version: SchemaVersion::default(),
         }
     }
 }
@@ -38,8 +58,8 @@ impl Default for Options {
 #[derive(Debug)]
 pub enum Item {
     Record(Record),
-    /// A version folder or a single-YAML file outside any record.
-    Submission(Submission),
+    /// A version folder, a submission archive or a single-YAML file outside any record.
+    Submission(crate::model::Submission),
     /// A lone data file.
     DataFile(PathBuf, Option<TableData>),
 }
@@ -49,6 +69,8 @@ pub enum Item {
 pub struct Loaded {
     pub items: Vec<Item>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The schema lone data files were read under (the configured default).
+    pub schema_version: SchemaVersion,
 }
 
 impl Loaded {
@@ -60,90 +82,25 @@ impl Loaded {
     }
 }
 
-/// What kind of input a path is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputKind {
-    /// A folder holding `records/`, or the `records/` folder itself.
-    Tree,
-    Record,
-    Version,
-    SingleYaml,
-    DataFile,
-}
-
-/// Tells what `path` is from what it holds, not from its name alone.
-///
-/// # Errors
-/// When the path does not exist or is none of the inputs hepstatic knows.
-pub fn detect(path: &Path) -> Result<InputKind, String> {
-    let meta = fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if meta.is_dir() {
-        if path.join("record.yaml").is_file() {
-            return Ok(InputKind::Record);
-        }
-        if path.join("submission.yaml").is_file() {
-            return Ok(InputKind::Version);
-        }
-        if path.join("records").is_dir() || holds_records(path) {
-            return Ok(InputKind::Tree);
-        }
-        return Err(format!(
-            "{} is not a records tree, a record (record.yaml), or a version folder (submission.yaml)",
-            path.display()
-        ));
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "json" => Ok(InputKind::DataFile),
-        "yaml" | "yml" => {
-            // A single-YAML submission has table documents (`name:`); a data file has the
-            // variables at the top level of its only document.
-            let head =
-                fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let text = String::from_utf8_lossy(&head);
-            let submission_like = text
-                .lines()
-                .any(|l| l.starts_with("name:") || l.starts_with("data_file:"))
-                || text.lines().filter(|l| l.starts_with("---")).count() > 1;
-            Ok(if submission_like {
-                InputKind::SingleYaml
-            } else {
-                InputKind::DataFile
-            })
-        }
-        _ => Err(format!(
-            "{} is not a folder, a .yaml/.yml file or a .json data file",
-            path.display()
-        )),
-    }
-}
-
-fn holds_records(dir: &Path) -> bool {
-    fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.path().join("record.yaml").is_file())
-        })
-        .unwrap_or(false)
-}
-
 /// Loads whatever `path` is (see [`detect`]).
 ///
 /// # Errors
 /// When the path cannot be read or is not an input hepstatic knows.
 pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
     let kind = detect(path)?;
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        schema_version: options.schema_version,
+        ..Loaded::default()
+    };
     match kind {
         InputKind::Tree => {
             let records_dir = if path.join("records").is_dir() {
                 // `records/x`, not `./records/x`: messages name files as the user sees them.
-                if path == Path::new(".") { PathBuf::from("records") } else { path.join("records") }
+                if path == Path::new(".") {
+                    PathBuf::from("records")
+                } else {
+                    path.join("records")
+                }
             } else {
                 path.to_path_buf()
             };
@@ -168,12 +125,16 @@ pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
             );
             loaded.items.push(Item::Submission(sub));
         }
+        InputKind::Archive => {
+            let sub = input::load_archive(path, options, &mut loaded.diagnostics)?;
+            loaded.items.extend(sub.map(Item::Submission));
+        }
         InputKind::SingleYaml => {
             let sub = load_submission(path, options, &mut loaded.diagnostics);
             loaded.items.push(Item::Submission(sub));
         }
         InputKind::DataFile => {
-            let data = load_data(path, &mut loaded.diagnostics);
+            let data = load_data_with(path, options, &mut loaded.diagnostics);
             loaded.items.push(Item::DataFile(path.to_path_buf(), data));
         }
     }

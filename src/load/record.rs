@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::model::{Diagnostic, Journal, Pos, RecordMeta, VersionLog};
 
 use super::fields::{Fields, get};
-use super::submission::read_text;
+use super::text::decode;
 use super::yaml::{self, Resolved};
 
 const RECORD_KEYS: [&str; 10] = [
@@ -23,7 +23,19 @@ const RECORD_KEYS: [&str; 10] = [
 
 /// Reads `record.yaml`; `None` when it cannot be read at all (reported).
 pub fn load_meta(file: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<RecordMeta> {
-    let text = read_text(file, diagnostics)?;
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                "E050",
+                file,
+                Pos::NONE,
+                format!("cannot read this file: {e}"),
+            ));
+            return None;
+        }
+    };
+    let text = decode(&bytes, file, diagnostics)?;
     let docs = match yaml::parse(&text, file, false) {
         Ok(d) => d,
         Err(d) => {

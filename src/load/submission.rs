@@ -1,52 +1,61 @@
 //! A HEPData submission: `submission.yaml` (or a single-YAML file) and its data files.
+//!
+//! Documents are read under the schema version the record declares (or the configured
+//! default): the first document holds record-wide fields when it has no `data_file`, every
+//! other document is a table. Data files are read from the submission's [`Source`], a
+//! folder or an archive in memory.
 
-use std::fs;
 use std::path::Path;
 
 use crate::model::{
-    Diagnostic, Keyword, License, Pos, Resource, Spanned, Submission, Table, TableData,
+    Diagnostic, Keyword, License, Pos, Resource, SchemaVersion, Spanned, Submission, Table,
+    TableData,
 };
 
 use super::Options;
 use super::data::read_data;
-use super::fields::{Fields, get};
+use super::fields::{Fields, get, suggestion};
+use super::source::Source;
+use super::text::{decode, declared_version};
 use super::yaml::{self, Node};
 
-/// Keys HEPData allows in the optional first, record-wide document.
-const HEADER_KEYS: [&str; 9] = [
+/// Keys of the record-wide first document that HEPData knows. Its schema accepts any key,
+/// so others are warned about, not refused.
+const HEADER_KEYS: [&str; 13] = [
     "additional_resources",
     "comment",
-    "data_license",
     "record_ids",
     "hepdata_doi",
     "related_to_hepdata_records",
+    "related_to_hepdata_recids",
     "modifications",
     "dateupdated",
-    "description",
+    "preprintyear",
+    "publicationyear",
+    "associated_records",
+    "schema_version",
+    "data_license",
 ];
 
-/// Keys of a table document; the last two only when the data are inline.
-const TABLE_KEYS: [&str; 16] = [
+/// Keys of a table document in schema 1.0.0; later versions add some (see `table_keys`).
+const TABLE_KEYS_1_0_0: [&str; 7] = [
     "name",
     "location",
     "description",
     "keywords",
     "data_file",
-    "data_schema",
     "data_license",
     "additional_resources",
-    "table_doi",
-    "related_to_table_dois",
-    "modifications",
-    "dateupdated",
-    "record_ids",
-    "hepdata_doi",
-    "independent_variables",
-    "dependent_variables",
 ];
 
-const RESOURCE_KEYS: [&str; 5] = ["location", "description", "type", "license", "filename"];
+const RESOURCE_KEYS: [&str; 4] = ["location", "description", "type", "license"];
 const LICENSE_KEYS: [&str; 3] = ["name", "url", "description"];
+
+/// The keyword names HEPData's search knows (schema 1.0.0 on).
+pub const KEYWORD_NAMES: [&str; 4] = ["cmenergies", "observables", "reactions", "phrases"];
+
+/// Table names: HEPData stores them in a 64-character column (schema 1.0.0 on).
+pub const MAX_NAME_CHARS: usize = 64;
 
 /// Reads a submission from `file` (`submission.yaml` in a version folder, or a single-YAML
 /// file); data files are looked up beside it. Problems go to `diagnostics`.
@@ -55,14 +64,42 @@ pub fn load_submission(
     options: &Options,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Submission {
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    read_submission(&Source::Dir(dir), &name, options, diagnostics)
+}
+
+/// Reads the submission whose main file is `name` in `source`.
+pub fn read_submission(
+    source: &Source,
+    name: &str,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Submission {
+    let file = source.path(name);
     let mut submission = Submission {
-        file: file.to_path_buf(),
+        file: file.clone(),
+        files: source.entries(),
+        schema_version: options.schema_version,
         ..Submission::default()
     };
-    let Some(text) = read_text(file, diagnostics) else {
+    let bytes = match source.read(name) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error("E050", &file, Pos::NONE, format!("cannot read this file: {e}"))
+                    .with_help("check that the file exists and is readable"),
+            );
+            return submission;
+        }
+    };
+    let Some(text) = decode(&bytes, &file, diagnostics) else {
         return submission;
     };
-    let docs = match yaml::parse(&text, file, false) {
+    let docs = match yaml::parse(&text, &file, false) {
         Ok(docs) => docs,
         Err(d) => {
             diagnostics.push(d);
@@ -70,76 +107,249 @@ pub fn load_submission(
         }
     };
     diagnostics.extend(docs.problems);
-    let dir = file.parent().unwrap_or(Path::new("."));
+    let version = declared_version(&text, docs.docs.first(), &file, diagnostics)
+        .unwrap_or(options.schema_version);
+    submission.schema_version = version;
+    let single_yaml = name != "submission.yaml";
 
-    let mut f = Fields::new(file, diagnostics);
+    let mut f = Fields::new(&file, diagnostics).with_version(version);
     for (index, doc) in docs.docs.iter().enumerate() {
+        let start = docs.starts.get(index).copied().unwrap_or(doc.pos);
         if doc.is_null() {
-            let pos = docs.starts.get(index).copied().unwrap_or(doc.pos);
             f.warning(
                 "W002",
-                pos,
-                "this YAML document is empty (a stray `---`?)".to_string(),
+                start,
+                format!("YAML document {} is empty (a stray `---`?)", index + 1),
                 "remove the extra `---` line",
             );
             continue;
         }
-        let Some(entries) = f.map(doc, "a submission document") else {
+        let Some(entries) = f.map(doc, &format!("YAML document {}", index + 1)) else {
             continue;
         };
-        let is_table = [
-            "name",
-            "data_file",
-            "independent_variables",
-            "dependent_variables",
-        ]
-        .iter()
-        .any(|k| get(entries, k).is_some());
+        let has = |key: &str| get(entries, key).is_some();
+        let inline = has("independent_variables") || has("dependent_variables");
+        let is_table = has("name") || has("data_file") || inline;
         if index == 0 && !is_table {
             read_header(entries, &mut f, &mut submission);
-        } else if let Some(table) = read_table(doc, entries, &mut f, dir, options) {
+            continue;
+        }
+        if !is_table {
+            let keys: Vec<&str> = entries
+                .iter()
+                .filter_map(|(k, _)| k.as_scalar().map(|s| s.text.as_str()))
+                .collect();
+            f.error(
+                "E014",
+                start,
+                format!(
+                    "YAML document {} is not a table (it has no \"name\" and no \"data_file\") and only the first document may hold record-wide fields; found {}",
+                    index + 1,
+                    keys.join(", ")
+                ),
+                "move these fields into the first document of submission.yaml, or complete the table with name, description, keywords and data_file",
+            );
+            continue;
+        }
+        if single_yaml && inline && !has("name") {
+            f.error(
+                "E014",
+                start,
+                format!(
+                    "YAML document {} looks like a data table but has no \"name\", \"description\" or \"keywords\"; a single-file submission needs them for every table",
+                    index + 1
+                ),
+                "add name, description and keywords above the variables, or check this file as a data file referenced from a submission.yaml",
+            );
+            continue;
+        }
+        if let Some(table) = read_table(doc, entries, &mut f, source, options, single_yaml) {
             submission.tables.push(table);
         }
     }
-    if submission.tables.is_empty() && !f.diagnostics.iter().any(Diagnostic::is_error) {
+    if submission.tables.is_empty()
+        && version >= SchemaVersion::V1_1_0
+        && !f.diagnostics.iter().any(Diagnostic::is_error)
+    {
         f.error(
             "E011",
             Pos::new(1, 1),
             "this submission has no table documents".to_string(),
-            "add at least one document with name, description, keywords and data_file (HEPData requires a table; an empty one `{independent_variables: [], dependent_variables: []}` will do)",
+            "add at least one document with name, description, keywords and data_file (an empty table `{independent_variables: [], dependent_variables: []}` will do)",
         );
     }
     submission
 }
 
 fn read_header(entries: &[(Node, Node)], f: &mut Fields, submission: &mut Submission) {
-    f.unknown_keys(entries, &HEADER_KEYS, "the record-wide first document");
+    for (key, value) in entries {
+        let Some(name) = key.as_scalar().map(|s| s.text.as_str()) else {
+            continue;
+        };
+        if name == "data_license" {
+            f.warning(
+                "W012",
+                key.pos,
+                "a record-wide \"data_license\" is not part of HEPData's format: it is ignored".to_string(),
+                "set `data_license` in each table document instead",
+            );
+        } else if !HEADER_KEYS.contains(&name) {
+            f.warning(
+                "W012",
+                key.pos,
+                format!(
+                    "HEPData ignores \"{}\" in the record-wide first document",
+                    yaml::shorten(name, 40)
+                ),
+                &suggestion(name, &HEADER_KEYS),
+            );
+        }
+        let _ = value;
+    }
     submission.comment = get(entries, "comment")
         .and_then(|n| f.text(n, "\"comment\""))
         .map(|s| s.value);
-    submission.license = get(entries, "data_license").and_then(|n| license(n, f));
     submission.resources = get(entries, "additional_resources")
-        .map(|n| resources(n, f))
+        .map(|n| resources(n, f, true))
         .unwrap_or_default();
-    if let Some(node) = get(entries, "related_to_hepdata_records")
-        && let Some(items) = f.seq(node, "\"related_to_hepdata_records\"")
-    {
-        for item in items {
-            match item.as_scalar().and_then(|s| s.as_f64()) {
-                Some(x) if x >= 1.0 && x.fract() == 0.0 => {
-                    submission.related_records.push(x as i64)
-                }
-                _ => f.error(
-                    "E010",
-                    item.pos,
-                    format!(
-                        "a related HEPData record must be a positive whole number, found {}",
-                        item.describe()
-                    ),
-                    "give the record's number, e.g. 80123",
-                ),
+    for key in ["dateupdated", "preprintyear", "publicationyear"] {
+        if let Some(n) = get(entries, key) {
+            f.text(n, &format!("\"{key}\""));
+        }
+    }
+    if let Some(n) = get(entries, "record_ids") {
+        record_ids(n, f);
+    }
+    if let Some(n) = get(entries, "modifications") {
+        modifications(n, f);
+    }
+    if let Some(node) = get(entries, "related_to_hepdata_records") {
+        submission.related_records = related_records(node, f);
+    }
+}
+
+fn record_ids(node: &Node, f: &mut Fields) {
+    for item in f.seq(node, "\"record_ids\"").unwrap_or_default() {
+        let Some(e) = f.map(item, "an entry of \"record_ids\"") else {
+            continue;
+        };
+        f.unknown_keys(e, &["type", "id"], "an entry of \"record_ids\"");
+        if let Some(t) = f.required(e, "type", item.pos, "the record id") {
+            f.text(t, "a record id's \"type\"");
+        }
+        if let Some(id) = f.required(e, "id", item.pos, "the record id") {
+            f.text_or_number(id, "a record id's \"id\"");
+        }
+    }
+}
+
+fn modifications(node: &Node, f: &mut Fields) {
+    for item in f.seq(node, "\"modifications\"").unwrap_or_default() {
+        let Some(e) = f.map(item, "an entry of \"modifications\"") else {
+            continue;
+        };
+        for key in ["action", "who"] {
+            if let Some(v) = f.required(e, key, item.pos, "the modification") {
+                f.text(v, &format!("a modification's \"{key}\""));
             }
         }
+    }
+}
+
+/// `related_to_hepdata_records`: HEPData record numbers, positive and each given once
+/// (schema 1.1.1; earlier versions ignore the key).
+fn related_records(node: &Node, f: &mut Fields) -> Vec<i64> {
+    let strict = f.version >= SchemaVersion::V1_1_1;
+    let items = if strict {
+        f.seq(node, "\"related_to_hepdata_records\"").unwrap_or_default()
+    } else {
+        node.as_seq().unwrap_or_default()
+    };
+    let mut out: Vec<i64> = Vec::new();
+    for item in items {
+        let number = item
+            .as_scalar()
+            .filter(|s| s.plain)
+            .and_then(|s| s.as_f64())
+            .filter(|x| *x >= 1.0 && x.fract() == 0.0 && *x < 9.0e15);
+        match number {
+            Some(x) if out.contains(&(x as i64)) => {
+                if strict {
+                    f.error(
+                        "E045",
+                        item.pos,
+                        format!("related HEPData record {x} is listed twice"),
+                        "list each related record once",
+                    );
+                }
+            }
+            Some(x) => out.push(x as i64),
+            None if strict => f.error(
+                "E045",
+                item.pos,
+                format!(
+                    "a related HEPData record must be a record number (a whole number from 1), found {}",
+                    item.describe()
+                ),
+                "give the record's number without quotes, e.g. `- 80123`",
+            ),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Keys a table document may have under `version`.
+fn table_keys(version: SchemaVersion, inline: bool) -> Vec<&'static str> {
+    let mut keys = TABLE_KEYS_1_0_0.to_vec();
+    if version >= SchemaVersion::V1_0_1 {
+        keys.extend(["data_schema", "table_doi"]);
+    }
+    if version >= SchemaVersion::V1_1_1 {
+        keys.push("related_to_table_dois");
+    }
+    if inline {
+        keys.extend(["independent_variables", "dependent_variables"]);
+    }
+    keys
+}
+
+/// Reports keys of a table document that its schema version does not allow, saying when a
+/// key exists only in a later version.
+fn table_unknown_keys(entries: &[(Node, Node)], f: &mut Fields, inline: bool) {
+    if f.version.is_v0() {
+        return;
+    }
+    let allowed = table_keys(f.version, inline);
+    let latest = table_keys(SchemaVersion::V1_1_1, inline);
+    for (key, _) in entries {
+        let Some(name) = key.as_scalar().map(|s| s.text.as_str()) else {
+            continue;
+        };
+        if allowed.contains(&name) {
+            continue;
+        }
+        let help = if latest.contains(&name) {
+            let since = if name == "related_to_table_dois" {
+                "1.1.1"
+            } else {
+                "1.0.1"
+            };
+            format!(
+                "\"{name}\" exists from HEPData schema {since} on; this record follows {}",
+                f.version
+            )
+        } else if ["independent_variables", "dependent_variables"].contains(&name) {
+            "inline data belongs in a single-file submission; here, put it in the data file".to_string()
+        } else {
+            suggestion(name, &latest)
+        };
+        f.error(
+            "E012",
+            key.pos,
+            format!("unexpected key \"{}\" in a table document", yaml::shorten(name, 40)),
+            &help,
+        );
     }
 }
 
@@ -147,10 +357,15 @@ fn read_table(
     doc: &Node,
     entries: &[(Node, Node)],
     f: &mut Fields,
-    dir: &Path,
+    source: &Source,
     options: &Options,
+    single_yaml: bool,
 ) -> Option<Table> {
-    f.unknown_keys(entries, &TABLE_KEYS, "a table document");
+    let inline = get(entries, "independent_variables").is_some()
+        || get(entries, "dependent_variables").is_some();
+    table_unknown_keys(entries, f, inline && single_yaml);
+    let v0 = f.version.is_v0();
+
     let name = f
         .required(entries, "name", doc.pos, "this table document")
         .and_then(|n| f.text(n, "\"name\""));
@@ -163,29 +378,35 @@ fn read_table(
         None => Vec::new(),
     };
     let location = get(entries, "location")
-        .and_then(|n| f.text(n, "\"location\""))
+        .and_then(|n| {
+            if v0 {
+                f.text(n, "\"location\"")
+            } else {
+                f.text_max(n, "\"location\"", 256)
+            }
+        })
         .map(|s| s.value);
-    let data_schema = get(entries, "data_schema")
-        .and_then(|n| f.text(n, "\"data_schema\""))
-        .map(|s| s.value);
-    let license = get(entries, "data_license").and_then(|n| license(n, f));
+    let data_schema = get(entries, "data_schema").and_then(|n| f.text(n, "\"data_schema\""));
+    let license = if v0 {
+        // Schema 0.1.0 named the table's licence `license` and did not check `data_license`.
+        get(entries, "license")
+            .or(get(entries, "data_license"))
+            .and_then(|n| lenient_license(n))
+    } else {
+        get(entries, "data_license").and_then(|n| license(n, f, "\"data_license\""))
+    };
     let resources = get(entries, "additional_resources")
-        .map(|n| resources(n, f))
+        .map(|n| resources(n, f, false))
         .unwrap_or_default();
+    if let Some(n) = get(entries, "table_doi") {
+        f.text(n, "\"table_doi\"");
+    }
     let related_dois = match get(entries, "related_to_table_dois") {
-        Some(n) => f
-            .seq(n, "\"related_to_table_dois\"")
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|d| f.text(d, "a related table DOI"))
-            .map(|s| s.value)
-            .collect(),
-        None => Vec::new(),
+        Some(n) if f.version >= SchemaVersion::V1_1_1 => related_dois(n, f),
+        _ => Vec::new(),
     };
 
-    let inline = get(entries, "independent_variables").is_some()
-        || get(entries, "dependent_variables").is_some();
-    let data_file = if inline {
+    let data_file = if inline && single_yaml {
         if let Some(n) = get(entries, "data_file") {
             f.error(
                 "E012",
@@ -200,16 +421,15 @@ fn read_table(
             .and_then(|n| f.text(n, "\"data_file\""))
     };
 
-    let (data_path, data) = if inline {
+    let (data_path, data) = if inline && single_yaml {
         (f.file.to_path_buf(), read_data(doc, f, true))
     } else if let Some(df) = &data_file {
-        let path = dir.join(&df.value);
-        let data = if data_schema.is_some() || !is_safe_name(&df.value) {
-            // Custom schemas (pyhf workspaces) are not HEPData tables; unsafe names are
-            // reported by the checker and never opened.
+        let path = source.path(&df.value);
+        let data = if !is_safe_name(&df.value) {
+            // Reported by the checker; a name with folders is never opened.
             None
         } else {
-            load_data_file(&path, df, options, f.diagnostics, f.file)
+            read_data_file(source, df, data_schema.as_ref(), options, f)
         };
         (path, data)
     } else {
@@ -222,7 +442,7 @@ fn read_table(
         location,
         keywords,
         data_file,
-        data_schema,
+        data_schema: data_schema.map(|s| s.value),
         resources,
         license,
         related_dois,
@@ -241,57 +461,120 @@ pub fn is_safe_name(name: &str) -> bool {
         && !name.contains('\0')
 }
 
-/// Reads a data file named by a table document; a missing or oversized file is reported
-/// at the `data_file:` line of `submission`.
-fn load_data_file(
-    path: &Path,
+/// Reads the data file a table names; a missing or oversized file is reported at the
+/// `data_file:` line of the submission file. A table with a custom `data_schema` gets
+/// that schema's checks instead of HEPData's and no `TableData`.
+fn read_data_file(
+    source: &Source,
     named: &Spanned<String>,
+    data_schema: Option<&Spanned<String>>,
     options: &Options,
-    diagnostics: &mut Vec<Diagnostic>,
-    submission: &Path,
+    f: &mut Fields,
 ) -> Option<TableData> {
-    match fs::metadata(path) {
-        Ok(meta) if meta.is_file() => {
-            if meta.len() > options.max_data_file_bytes {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "E036",
-                        submission,
-                        named.pos,
-                        format!(
-                            "data file \"{}\" is {:.1} MiB, more than the limit of {:.1} MiB",
-                            named.value,
-                            meta.len() as f64 / 1_048_576.0,
-                            options.max_data_file_bytes as f64 / 1_048_576.0
-                        ),
-                    )
-                    .with_help("split the table, or raise max_data_file_mib in hepstatic.toml if the repository accepts larger files"),
-                );
-                return None;
-            }
-        }
-        _ => {
-            diagnostics.push(
-                Diagnostic::error(
-                    "E032",
-                    submission,
-                    named.pos,
-                    format!("data file \"{}\" does not exist", named.value),
-                )
-                .with_help("add the file beside submission.yaml, or correct the name in data_file"),
-            );
+    let Some(size) = source.file_size(&named.value) else {
+        f.error(
+            "E032",
+            named.pos,
+            format!("data file \"{}\" does not exist", named.value),
+            "add the file beside submission.yaml, or correct the name in data_file",
+        );
+        return None;
+    };
+    if size > options.max_data_file_bytes {
+        f.error(
+            "E036",
+            named.pos,
+            format!(
+                "data file \"{}\" is {:.1} MiB, more than the limit of {:.1} MiB",
+                named.value,
+                size as f64 / 1_048_576.0,
+                options.max_data_file_bytes as f64 / 1_048_576.0
+            ),
+            "split the table, or add the file as an additional resource instead; the limit is max_data_file_mib in hepstatic.toml",
+        );
+        return None;
+    }
+    let path = source.path(&named.value);
+    let bytes = match source.read(&named.value) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            f.diagnostics.push(Diagnostic::error(
+                "E050",
+                &path,
+                Pos::NONE,
+                format!("cannot read this file: {e}"),
+            ));
             return None;
         }
+    };
+    let json = is_json_name(&named.value);
+    if let Some(schema) = data_schema {
+        super::custom::check_custom(&bytes, &path, json, schema, f);
+        return None;
     }
-    load_data(path, diagnostics)
+    read_data_bytes(&bytes, &path, json, f.version, f.diagnostics)
 }
 
-/// Reads one data file (YAML, or JSON when its name ends in `.json`).
-pub fn load_data(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<TableData> {
-    let text = read_text(path, diagnostics)?;
-    let json = path
+/// Does the name end in `.json` (any case)? Such data files are read as JSON.
+pub fn is_json_name(name: &str) -> bool {
+    Path::new(name)
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// Reads one data file from disk (YAML, or JSON when its name ends in `.json`) under the
+/// latest schema.
+pub fn load_data(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<TableData> {
+    load_data_with(path, &Options::default(), diagnostics)
+}
+
+/// [`load_data`] under `options` (schema version, size limit).
+pub fn load_data_with(
+    path: &Path,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<TableData> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                "E050",
+                path,
+                Pos::NONE,
+                format!("cannot read this file: {e}"),
+            ));
+            return None;
+        }
+    };
+    if bytes.len() as u64 > options.max_data_file_bytes {
+        diagnostics.push(
+            Diagnostic::error(
+                "E036",
+                path,
+                Pos::NONE,
+                format!(
+                    "this data file is {:.1} MiB, more than the limit of {:.1} MiB",
+                    bytes.len() as f64 / 1_048_576.0,
+                    options.max_data_file_bytes as f64 / 1_048_576.0
+                ),
+            )
+            .with_help("split the table; the limit is max_data_file_mib in hepstatic.toml"),
+        );
+        return None;
+    }
+    let json = is_json_name(&path.to_string_lossy());
+    read_data_bytes(&bytes, path, json, options.schema_version, diagnostics)
+}
+
+/// Reads a data table from the bytes of a data file named `path` in messages.
+pub fn read_data_bytes(
+    bytes: &[u8],
+    path: &Path,
+    json: bool,
+    version: SchemaVersion,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<TableData> {
+    let text = decode(bytes, path, diagnostics)?;
     let docs = match yaml::parse(&text, path, json) {
         Ok(docs) => docs,
         Err(d) => {
@@ -300,133 +583,221 @@ pub fn load_data(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Table
         }
     };
     diagnostics.extend(docs.problems);
-    let mut f = Fields::new(path, diagnostics);
-    let real: Vec<&Node> = docs.docs.iter().filter(|d| !d.is_null()).collect();
-    if real.len() != 1 {
+    let mut f = Fields::new(path, diagnostics).with_version(version);
+    if docs.docs.len() > 1 {
+        let pos = docs.starts.get(1).copied().unwrap_or(Pos::new(1, 1));
         f.error(
-            "E010",
-            Pos::new(1, 1),
+            "E007",
+            pos,
             format!(
-                "a data file must hold exactly one table, found {} YAML documents",
-                real.len()
+                "a data file holds one table, but this one has {} YAML documents (a second starts here)",
+                docs.docs.len()
             ),
-            "keep one document with independent_variables and dependent_variables",
+            "remove this `---` line and what follows it, or move the second table into a file of its own",
         );
         return None;
     }
-    let mut data = read_data(real[0], &mut f, false)?;
+    let Some(doc) = docs.docs.first().filter(|d| !d.is_null()) else {
+        let (message, help) = if text.trim_start_matches('\u{feff}').is_empty() {
+            (
+                "this data file is empty",
+                "write the table (independent_variables and dependent_variables), or restore the file if it was truncated",
+            )
+        } else {
+            (
+                "this data file has no YAML content, only comments or blank lines",
+                "write the table (independent_variables and dependent_variables) below the comments",
+            )
+        };
+        f.error("E008", Pos::NONE, message.to_string(), help);
+        return None;
+    };
+    let mut data = read_data(doc, &mut f, false)?;
     if !json {
         data.source = Some(text);
     }
     Some(data)
 }
 
-/// Reads a file as UTF-8 text, reporting I/O and encoding problems.
-pub fn read_text(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
-    match fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let bytes = e.as_bytes();
-                let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-                let col = offset
-                    - bytes[..offset]
-                        .iter()
-                        .rposition(|&b| b == b'\n')
-                        .map_or(0, |p| p + 1)
-                    + 1;
-                diagnostics.push(
-                    Diagnostic::error(
-                        "E001",
-                        path,
-                        Pos::new(line as u32, col as u32),
-                        "this file is not UTF-8 text",
-                    )
-                    .with_help("save the file as UTF-8"),
-                );
-                None
-            }
-        },
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                "E050",
-                path,
-                Pos::NONE,
-                format!("cannot read this file: {e}"),
-            ));
-            None
-        }
-    }
-}
-
 fn keywords(node: &Node, f: &mut Fields) -> Vec<Keyword> {
     let Some(items) = f.seq(node, "\"keywords\"") else {
         return Vec::new();
     };
+    let v1 = !f.version.is_v0();
     let mut out = Vec::new();
-    for item in items {
-        let Some(entries) = f.map(item, "a keyword") else {
+    for (i, item) in items.iter().enumerate() {
+        let what = format!("keywords[{i}]");
+        let Some(entries) = f.map(item, &what) else {
             continue;
         };
-        f.unknown_keys(entries, &["name", "values"], "a keyword");
+        if v1 {
+            f.unknown_keys(entries, &["name", "values"], &what);
+        }
         let name = f
-            .required(entries, "name", item.pos, "the keyword")
-            .and_then(|n| f.text(n, "a keyword's \"name\""));
-        let values = match f.required(entries, "values", item.pos, "the keyword") {
-            Some(v) => f
-                .seq(v, "a keyword's \"values\"")
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|x| f.text_or_number(x, "a keyword value"))
-                .collect(),
-            None => Vec::new(),
-        };
+            .required(entries, "name", item.pos, &what)
+            .and_then(|n| f.text(n, &format!("{what}: \"name\"")));
+        if v1 && let Some(name) = &name {
+            f.check_length(name, &format!("{what}: \"name\""), 128);
+            if !KEYWORD_NAMES.contains(&name.value.as_str()) {
+                f.error(
+                    "E043",
+                    name.pos,
+                    format!(
+                        "keyword name \"{}\" is not one of {}",
+                        yaml::shorten(&name.value, 40),
+                        KEYWORD_NAMES.join(", ")
+                    ),
+                    &format!(
+                        "{} (centre-of-mass energies in GeV, observables, reactions, free phrases)",
+                        suggestion(&name.value, &KEYWORD_NAMES)
+                    ),
+                );
+            }
+        }
+        let values: Vec<Spanned<String>> =
+            match f.required(entries, "values", item.pos, &what) {
+                Some(v) => f
+                    .seq(v, &format!("{what}: \"values\""))
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|x| f.text_or_number(x, &format!("{what}: a value")))
+                    .collect(),
+                None => Vec::new(),
+            };
+        if f.version >= SchemaVersion::V1_1_0 {
+            for v in &values {
+                f.check_length(v, &format!("{what}: a value"), 128);
+            }
+        }
         if let Some(name) = name {
+            if v1 && name.value == "cmenergies" {
+                check_cmenergies(&values, entries, f);
+            }
             out.push(Keyword { name, values });
         }
     }
     out
 }
 
-fn license(node: &Node, f: &mut Fields) -> Option<License> {
-    let entries = f.map(node, "\"data_license\"")?;
-    f.unknown_keys(entries, &LICENSE_KEYS, "a licence");
+/// `cmenergies` values, in GeV: each a number, or a single range such as `7000-8000`.
+fn check_cmenergies(values: &[Spanned<String>], entries: &[(Node, Node)], f: &mut Fields) {
+    let items = get(entries, "values").and_then(Node::as_seq).unwrap_or_default();
+    for (v, node) in values.iter().zip(items) {
+        let is_number = node.as_scalar().is_some_and(|s| s.as_f64().is_some())
+            || super::parse_python_float(&v.value).is_some();
+        if is_number {
+            continue;
+        }
+        if is_energy_range(&v.value) && values.len() == 1 {
+            continue;
+        }
+        let (message, help) = if is_energy_range(&v.value) {
+            (
+                format!("cmenergies range \"{}\" must be the keyword's only value", v.value),
+                "give either several energies as numbers or one range such as 7000-8000",
+            )
+        } else {
+            (
+                format!(
+                    "cmenergies value \"{}\" must be a number in GeV or a range such as 7000-8000",
+                    yaml::shorten(&v.value, 40)
+                ),
+                "write the energy in GeV as a number without units (e.g. 13000, or 1383-1481 for a range); other details belong in a phrase",
+            )
+        };
+        f.error("E044", v.pos, message, help);
+    }
+}
+
+/// `1.7-4.7`: two unsigned decimals joined by `-`, as HEPData accepts for ranges.
+fn is_energy_range(text: &str) -> bool {
+    let decimal = |s: &str| {
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    };
+    text.split_once('-')
+        .is_some_and(|(a, b)| decimal(a) && decimal(b))
+}
+
+/// A licence: `{name, url, description}`, name and url required (schema 1.0.0 on).
+fn license(node: &Node, f: &mut Fields, what: &str) -> Option<License> {
+    let entries = f.map(node, what)?;
+    f.unknown_keys(entries, &LICENSE_KEYS, what);
     let name = f
-        .required(entries, "name", node.pos, "the licence")
-        .and_then(|n| f.text(n, "a licence's \"name\""))?;
+        .required(entries, "name", node.pos, what)
+        .and_then(|n| f.text_max(n, &format!("{what}: \"name\""), 256));
     let url = f
-        .required(entries, "url", node.pos, "the licence")
-        .and_then(|n| f.text(n, "a licence's \"url\""));
-    let description =
-        get(entries, "description").and_then(|n| f.text(n, "a licence's \"description\""));
+        .required(entries, "url", node.pos, what)
+        .and_then(|n| f.text_max(n, &format!("{what}: \"url\""), 256));
+    let description = get(entries, "description")
+        .and_then(|n| f.text(n, &format!("{what}: \"description\"")));
     Some(License {
-        name: name.value,
+        name: name?.value,
         url: url.map(|s| s.value),
         description: description.map(|s| s.value),
     })
 }
 
-fn resources(node: &Node, f: &mut Fields) -> Vec<Resource> {
+/// A licence in a schema that does not check it: taken when well formed, else ignored.
+fn lenient_license(node: &Node) -> Option<License> {
+    let text = |key: &str| {
+        node.get(key)
+            .and_then(|n| n.as_scalar())
+            .and_then(|s| s.as_str())
+            .map(str::to_string)
+    };
+    Some(License {
+        name: text("name")?,
+        url: text("url"),
+        description: text("description"),
+    })
+}
+
+/// `additional_resources`; `record_wide` tells the first document's list from a table's.
+fn resources(node: &Node, f: &mut Fields, record_wide: bool) -> Vec<Resource> {
     let Some(items) = f.seq(node, "\"additional_resources\"") else {
         return Vec::new();
     };
+    let v0 = f.version.is_v0();
+    // Schema 1.0.x required a description only in the record-wide list; 1.1.0 everywhere.
+    let description_required =
+        !v0 && (record_wide || f.version >= SchemaVersion::V1_1_0);
     let mut out = Vec::new();
-    for item in items {
-        let Some(entries) = f.map(item, "a resource") else {
+    for (i, item) in items.iter().enumerate() {
+        let what = format!("additional_resources[{i}]");
+        let Some(entries) = f.map(item, &what) else {
             continue;
         };
-        f.unknown_keys(entries, &RESOURCE_KEYS, "a resource");
+        if !v0 {
+            f.unknown_keys(entries, &RESOURCE_KEYS, &what);
+        }
         let location = f
-            .required(entries, "location", item.pos, "the resource")
-            .and_then(|n| f.text(n, "a resource's \"location\""));
-        let description = f
-            .required(entries, "description", item.pos, "the resource")
-            .and_then(|n| f.text(n, "a resource's \"description\""));
+            .required(entries, "location", item.pos, &what)
+            .and_then(|n| {
+                if v0 {
+                    f.text(n, &format!("{what}: \"location\""))
+                } else {
+                    f.text_max(n, &format!("{what}: \"location\""), 256)
+                }
+            });
+        let description = if description_required {
+            f.required(entries, "description", item.pos, &what)
+        } else {
+            get(entries, "description")
+        }
+        .and_then(|n| f.text(n, &format!("{what}: \"description\"")));
         let kind = get(entries, "type")
-            .and_then(|n| f.text(n, "a resource's \"type\""))
+            .and_then(|n| f.text_max(n, &format!("{what}: \"type\""), 64))
             .map(|s| s.value);
-        let license = get(entries, "license").and_then(|n| license(n, f));
+        let license = get(entries, "license").and_then(|n| {
+            if v0 {
+                lenient_license(n)
+            } else {
+                license(n, f, &format!("{what}: \"license\""))
+            }
+        });
         if let Some(location) = location {
             out.push(Resource {
                 location,
@@ -437,4 +808,77 @@ fn resources(node: &Node, f: &mut Fields) -> Vec<Resource> {
         }
     }
     out
+}
+
+/// `related_to_table_dois`: DOIs of HEPData tables, `10.17182/hepdata.N.vM/tK`, each once.
+fn related_dois(node: &Node, f: &mut Fields) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in f.seq(node, "\"related_to_table_dois\"").unwrap_or_default() {
+        let Some(doi) = f.text(item, "a related table DOI") else {
+            continue;
+        };
+        if !is_table_doi(&doi.value) {
+            f.error(
+                "E046",
+                doi.pos,
+                format!(
+                    "\"{}\" is not a HEPData table DOI of the form 10.17182/hepdata.<record>.v<version>/t<table>",
+                    yaml::shorten(&doi.value, 60)
+                ),
+                "copy the table's DOI from its HEPData page, e.g. 10.17182/hepdata.80123.v1/t2 (no https://doi.org/ prefix)",
+            );
+        } else if out.contains(&doi.value) {
+            f.error(
+                "E046",
+                doi.pos,
+                format!("related table DOI {} is listed twice", doi.value),
+                "list each related table once",
+            );
+        } else {
+            out.push(doi.value);
+        }
+    }
+    out
+}
+
+/// `10.17182/hepdata.N.vM/tK` with N, M, K made of digits.
+pub fn is_table_doi(doi: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let Some(rest) = doi.strip_prefix("10.17182/hepdata.") else {
+        return false;
+    };
+    let Some((record, rest)) = rest.split_once(".v") else {
+        return false;
+    };
+    let Some((version, table)) = rest.split_once("/t") else {
+        return false;
+    };
+    digits(record) && digits(version) && digits(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_dois() {
+        assert!(is_table_doi("10.17182/hepdata.80123.v1/t2"));
+        for bad in [
+            "10.17182/hepdata.80123.v1",
+            "https://doi.org/10.17182/hepdata.1.v1/t1",
+            "10.17182/hepdata.x.v1/t1",
+            "10.17182/hepdata.1.v1/t1/",
+        ] {
+            assert!(!is_table_doi(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn energy_ranges() {
+        assert!(is_energy_range("7000-8000"));
+        assert!(is_energy_range("1.383-1.481"));
+        assert!(!is_energy_range("1.383-1.481 GeV"));
+        assert!(!is_energy_range("-5-3"));
+        assert!(!is_energy_range("7000"));
+    }
 }

@@ -1,13 +1,19 @@
 //! YAML and JSON text -> a tree of nodes that remember their line and column.
 //!
-//! HEPData's reference tools read YAML with PyYAML, which follows YAML 1.1; JSON files
-//! with Python's json module. Plain scalars are therefore resolved here the YAML 1.1 way
-//! (or the JSON way for `.json` files), so that `1e3` is text and `012` is octal exactly
-//! as HEPData sees them; `yaml12_differs` tells where a YAML 1.2 reader would disagree.
+//! HEPData's reference tools read YAML with PyYAML, which follows YAML 1.1. Plain scalars
+//! are therefore resolved here the YAML 1.1 way, so that `012` is octal and `yes` a
+//! boolean exactly as HEPData sees them; number fields add one exception and warn or fail
+//! where YAML 1.2 readers would disagree (see [`Scalar::portability`]). JSON files are
+//! read by a strict JSON reader (`super::json`) into the same tree.
 //!
 //! The tree is built from saphyr-parser's event stream rather than through serde, so that
-//! every node keeps its position, duplicate keys are seen (PyYAML silently keeps the last
-//! one), tags are checked, and aliases are expanded under a budget.
+//! every node keeps its position, duplicate keys are seen at any depth (PyYAML silently
+//! keeps the last one), tags are checked, merge keys (`<<`) work as in PyYAML, and aliases
+//! are expanded under a budget.
+//!
+//! Byte-order marks, line ends and tabs follow PyYAML: a BOM starting the file (or a line)
+//! is skipped, CRLF and CR line ends are line ends, a tab may separate tokens (also after
+//! `key:`) but may not indent a line or follow a `-` indicator, which PyYAML refuses.
 
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -17,12 +23,21 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::model::{Diagnostic, Pos};
 
-/// At most this many nodes may be created by expanding aliases in one file: a "billion
-/// laughs" file is cut off here with a short message instead of filling memory.
-pub const MAX_ALIAS_NODES: usize = 1_000_000;
+/// Aliases may add at most this many nodes, plus [`ALIAS_NODES_PER_NODE`] per node written
+/// out in the file: reuse of a shared list costs a few nodes per use, while a "billion
+/// laughs" file grows exponentially and is cut off here, with a short message, before it
+/// fills memory.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// See [`MAX_ALIAS_NODES`].
+pub const ALIAS_NODES_PER_NODE: usize = 10;
 
 /// Nesting deeper than this is rejected; real records nest five or six levels.
 pub const MAX_DEPTH: usize = 200;
+
+/// A saphyr scanner quirk: `key:<TAB>value` is refused although YAML (and PyYAML) allow a
+/// tab there. The reading is retried with that tab read as a space, at most this often.
+const MAX_TAB_RETRIES: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -48,7 +63,7 @@ pub struct Scalar {
     pub json: bool,
 }
 
-/// A scalar's value as the reference reader (PyYAML or Python's json) types it.
+/// A scalar's value as the reference reader (PyYAML, or a JSON reader) types it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Resolved<'a> {
     Null,
@@ -56,6 +71,21 @@ pub enum Resolved<'a> {
     Int(f64),
     Float(f64),
     Str(&'a str),
+}
+
+/// Whether readers of the two YAML versions agree on a plain scalar written where a number
+/// may stand. See [`Scalar::portability`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Portability {
+    /// Every reader gives the same value.
+    Same,
+    /// A decimal number that YAML 1.1 reads as text (`1e3`, `1.0e3`, `-.5`): YAML 1.2,
+    /// JSON, Python's `float()` and hepdata-converter read the number; only the reference
+    /// validator sees text (and rejects it where a number is required).
+    NumberOnlyIn12(f64),
+    /// The readers disagree on the value: `012` is ten in YAML 1.1 and twelve in 1.2,
+    /// `1_000` a thousand or text, `1:30` ninety or text. `yaml12` names the 1.2 reading.
+    Ambiguous { yaml12: String },
 }
 
 impl Node {
@@ -80,7 +110,7 @@ impl Node {
         }
     }
 
-    /// The value under `key` in a mapping, with the key node's position.
+    /// The value under `key` in a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.as_map()?
             .iter()
@@ -100,6 +130,20 @@ impl Node {
             Kind::Scalar(s) => s.describe(),
         }
     }
+
+    /// Number of nodes in this subtree (aliases count as what they expand to).
+    pub fn count(&self) -> usize {
+        match &self.kind {
+            Kind::Scalar(_) => 1,
+            Kind::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
+            Kind::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.count() + v.count())
+                    .sum::<usize>()
+            }
+        }
+    }
 }
 
 impl Scalar {
@@ -109,7 +153,7 @@ impl Scalar {
                 "str" => Resolved::Str(&self.text),
                 "null" => Resolved::Null,
                 "bool" => {
-                    resolve_bool(&self.text).map_or(Resolved::Str(&self.text), Resolved::Bool)
+                    resolve_bool11(&self.text).map_or(Resolved::Str(&self.text), Resolved::Bool)
                 }
                 "int" => resolve_int(&self.text).map_or(Resolved::Str(&self.text), Resolved::Int),
                 "float" => resolve_float(&self.text)
@@ -142,30 +186,48 @@ impl Scalar {
         }
     }
 
-    /// Where YAML 1.2's core schema reads this plain scalar differently from YAML 1.1
-    /// (`1e3` is a number in 1.2 and text in 1.1; `012` is twelve in 1.2 and ten in 1.1;
-    /// `1_000` and `yes` are text in 1.2). Returns the 1.2 reading to show in a warning.
-    pub fn yaml12_differs(&self) -> Option<String> {
+    /// How a plain scalar in a place that takes numbers reads under YAML 1.1 and 1.2.
+    ///
+    /// The decision, for every number field (values, bin edges, uncertainties, keyword and
+    /// qualifier values): a decimal number that YAML 1.1 leaves as text but every other
+    /// reader takes as a number (`1e3`) is that number, with a warning, because that is
+    /// plainly what the author meant and exports must not carry it as text; a spelling
+    /// whose value differs between readers (`012`, `08`, `1_000`, `1:30`, `0o17`, `0b1`)
+    /// is an error, because the same file would give different numbers to different
+    /// people. Quoted, tagged and JSON scalars mean the same to every reader.
+    pub fn portability(&self) -> Portability {
         if !self.plain || self.json || self.tag.is_some() {
-            return None;
+            return Portability::Same;
         }
         let y11 = resolve_yaml11(&self.text);
-        let y12 = resolve_json_like_core(&self.text);
-        let same = match (y11, y12) {
-            (Resolved::Int(a) | Resolved::Float(a), Resolved::Int(b) | Resolved::Float(b)) => {
-                a == b || (a.is_nan() && b.is_nan())
+        let y12 = resolve_core12(&self.text);
+        match (y11, y12) {
+            (Resolved::Int(a) | Resolved::Float(a), Resolved::Int(b) | Resolved::Float(b))
+                if a == b || (a.is_nan() && b.is_nan()) =>
+            {
+                Portability::Same
             }
-            (a, b) => a == b,
-        };
-        if same {
-            return None;
+            (Resolved::Str(_), Resolved::Float(b)) => Portability::NumberOnlyIn12(b),
+            (Resolved::Int(_) | Resolved::Float(_), _) | (Resolved::Str(_), Resolved::Int(_)) => {
+                let yaml12 = match y12 {
+                    Resolved::Int(x) | Resolved::Float(x) => format!("the number {x}"),
+                    Resolved::Str(s) => format!("the text \"{s}\""),
+                    Resolved::Bool(b) => format!("the boolean {b}"),
+                    Resolved::Null => "nothing (null)".to_string(),
+                };
+                Portability::Ambiguous { yaml12 }
+            }
+            _ => Portability::Same,
         }
-        Some(match y12 {
-            Resolved::Null => "null".to_string(),
-            Resolved::Bool(b) => format!("the boolean {b}"),
-            Resolved::Int(x) | Resolved::Float(x) => format!("the number {x}"),
-            Resolved::Str(s) => format!("the text \"{s}\""),
-        })
+    }
+
+    /// The scalar as a number field reads it: the YAML 1.1 reading, except that decimal
+    /// numbers only YAML 1.1 takes for text are numbers (see [`Scalar::portability`]).
+    pub fn resolve_number(&self) -> Resolved<'_> {
+        match self.portability() {
+            Portability::NumberOnlyIn12(x) => Resolved::Float(x),
+            _ => self.resolve(),
+        }
     }
 
     pub fn describe(&self) -> String {
@@ -211,10 +273,6 @@ fn resolve_bool11(text: &str) -> Option<bool> {
         "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Some(false),
         _ => None,
     }
-}
-
-fn resolve_bool(text: &str) -> Option<bool> {
-    resolve_bool11(text)
 }
 
 /// YAML 1.1 integers: decimal, `0b`, `0x`, leading-zero octal, `_` separators, and
@@ -380,47 +438,62 @@ fn is_json_number(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
 }
 
-/// YAML 1.2 core schema resolution, used only to warn where it differs from 1.1.
-fn resolve_json_like_core(text: &str) -> Resolved<'_> {
+/// YAML 1.2 core schema resolution: what serde_yaml, saphyr, Go's and JavaScript's YAML
+/// libraries read, used to tell where they and HEPData's YAML 1.1 reader disagree.
+fn resolve_core12(text: &str) -> Resolved<'_> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
         "true" | "True" | "TRUE" => return Resolved::Bool(true),
         "false" | "False" | "FALSE" => return Resolved::Bool(false),
         _ => {}
     }
-    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let sign = if text.starts_with('-') { -1.0 } else { 1.0 };
+    let (sign, body) = match text.as_bytes().first() {
+        Some(b'-') => (-1.0, &text[1..]),
+        Some(b'+') => (1.0, &text[1..]),
+        _ => (1.0, text),
+    };
     match body {
         ".inf" | ".Inf" | ".INF" => return Resolved::Float(sign * f64::INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
+        ".nan" | ".NaN" | ".NAN" if body.len() == text.len() => {
+            return Resolved::Float(f64::NAN);
+        }
         _ => {}
     }
-    if let Some(hex) = text.strip_prefix("0x")
-        && !hex.is_empty()
-        && hex.chars().all(|c| c.is_ascii_hexdigit())
-    {
-        return Resolved::Int(i64::from_str_radix(hex, 16).map_or(f64::NAN, |v| v as f64));
+    // Octal and hexadecimal take no sign in the core schema.
+    for (prefix, radix) in [("0o", 8), ("0x", 16)] {
+        if let Some(digits) = text.strip_prefix(prefix)
+            && !digits.is_empty()
+            && digits.chars().all(|c| c.is_digit(radix))
+        {
+            let value = digits.chars().fold(0.0, |acc, c| {
+                acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
+            });
+            return Resolved::Int(value);
+        }
     }
-    if let Some(oct) = text.strip_prefix("0o")
-        && !oct.is_empty()
-        && oct.chars().all(|c| c.is_digit(8))
-    {
-        return Resolved::Int(i64::from_str_radix(oct, 8).map_or(f64::NAN, |v| v as f64));
+    if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().map_or(Resolved::Str(text), Resolved::Int);
     }
-    let numeric = !body.is_empty()
-        && body
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-        && body.chars().any(|c| c.is_ascii_digit())
-        && !body.starts_with(['e', 'E']);
-    if numeric && let Ok(x) = text.parse::<f64>() {
-        return if body.chars().all(|c| c.is_ascii_digit()) {
-            Resolved::Int(x)
-        } else {
-            Resolved::Float(x)
-        };
+    if is_core12_float(body) {
+        return text.parse().map_or(Resolved::Str(text), Resolved::Float);
     }
     Resolved::Str(text)
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`: the core schema's float, unsigned.
+fn is_core12_float(body: &str) -> bool {
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", frac)) => digits(frac),
+        Some((int, frac)) => digits(int) && (frac.is_empty() || digits(frac)),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
 }
 
 /// What reading a file gave: its documents, and problems that did not stop the reading.
@@ -432,42 +505,174 @@ pub struct Documents {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Parses every document of `text`. `file` names the file in diagnostics; `json` selects
-/// JSON's scalar rules (the text is still read by the YAML parser, which accepts JSON).
+/// Parses every document of `text`. `file` names the file in diagnostics; `json` reads the
+/// text as strict JSON instead (see `super::json`).
 ///
 /// # Errors
 /// A syntax error, an alias bomb or nesting too deep ends the reading with one diagnostic.
 pub fn parse(text: &str, file: &Path, json: bool) -> Result<Documents, Diagnostic> {
+    if json {
+        return super::json::parse(text, file);
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // PyYAML also skips a BOM that starts a later document; saphyr refuses it.
+    let cleaned;
+    let mut text = if text.contains("\n\u{feff}") {
+        cleaned = text.replace("\n\u{feff}", "\n");
+        std::borrow::Cow::Borrowed(cleaned.as_str())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let mut retries = 0;
+    loop {
+        match parse_events(&text, file) {
+            Ok((mut out, quiet)) => {
+                lint_tabs(&text, file, &quiet, &mut out);
+                return Ok(out);
+            }
+            Err(Failure::Syntax { message, index, pos }) => {
+                // `key:<TAB>value`: valid YAML that saphyr refuses; read the tab as a space.
+                if retries < MAX_TAB_RETRIES
+                    && message.contains("':' must be followed by a valid YAML whitespace")
+                    && let Some(tab) = tab_after_colon(&text, index)
+                {
+                    let mut owned = text.into_owned();
+                    owned.replace_range(tab..tab + 1, " ");
+                    text = std::borrow::Cow::Owned(owned);
+                    retries += 1;
+                    continue;
+                }
+                return Err(syntax_error(&text, file, &message, pos));
+            }
+            Err(Failure::Stop(d)) => return Err(d),
+        }
+    }
+}
+
+enum Failure {
+    Syntax {
+        message: String,
+        /// Character index of the error.
+        index: usize,
+        pos: Pos,
+    },
+    Stop(Diagnostic),
+}
+
+/// Builds the documents from saphyr's events; also returns the line ranges where tabs are
+/// text or separators (see [`lint_tabs`]).
+fn parse_events(text: &str, file: &Path) -> Result<(Documents, Vec<(u32, u32)>), Failure> {
     let mut builder = Builder {
         file,
-        json,
+        text,
+        cursor: (0, 0),
         out: Documents::default(),
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        written_nodes: 0,
+        quiet: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         match event {
-            Ok((event, span)) => builder.on_event(event, span)?,
+            Ok((event, span)) => builder.on_event(event, span).map_err(Failure::Stop)?,
             Err(e) => {
-                let pos = Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1);
-                return Err(Diagnostic::error(
-                    "E001",
-                    file,
-                    pos,
-                    format!("this is not valid {}: {}", if json { "JSON" } else { "YAML" }, e.info()),
-                )
-                .with_help(if json {
-                    "check the brackets, commas and quotes near this place"
-                } else {
-                    "check the indentation (spaces only, no tabs), colons and quotes near this place"
-                }));
+                let m = e.marker();
+                return Err(Failure::Syntax {
+                    message: e.info().to_string(),
+                    index: m.index(),
+                    pos: Pos::new(m.line() as u32, m.col() as u32 + 1),
+                });
             }
         }
     }
-    Ok(builder.out)
+    Ok((builder.out, builder.quiet))
+}
+
+/// The byte offset of the tab in `key:<TAB>` just before the character `index`, if any.
+fn tab_after_colon(text: &str, index: usize) -> Option<usize> {
+    let start = index.saturating_sub(3);
+    let window: Vec<(usize, char)> = text.char_indices().skip(start).take(4).collect();
+    window
+        .windows(2)
+        .find(|w| w[0].1 == ':' && w[1].1 == '\t')
+        .map(|w| w[1].0)
+}
+
+/// A syntax error, explained in terms of tabs when a tab is what PyYAML and saphyr trip on.
+fn syntax_error(text: &str, file: &Path, message: &str, pos: Pos) -> Diagnostic {
+    let line = text.lines().nth(pos.line.saturating_sub(1) as usize).unwrap_or("");
+    let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    if let Some(col) = indent.find('\t') {
+        return tab_error(file, Pos::new(pos.line, col as u32 + 1));
+    }
+    if message.contains("tab") {
+        return tab_error(file, pos);
+    }
+    Diagnostic::error(
+        "E001",
+        file,
+        pos,
+        format!("this is not valid YAML: {message}"),
+    )
+    .with_help(
+        "check the indentation (spaces only, no tabs), colons and quotes near this place; \
+         a value holding `: ` or starting with `[`, `{`, `*`, `&`, `!` or `%` needs quotes",
+    )
+}
+
+fn tab_error(file: &Path, pos: Pos) -> Diagnostic {
+    Diagnostic::error(
+        "E005",
+        file,
+        pos,
+        "a tab character is used to indent this line; YAML, and HEPData's reader, allow only \
+         spaces for indentation",
+    )
+    .with_help("replace the tab with spaces (set your editor to insert spaces for tabs)")
+}
+
+/// Tabs that PyYAML refuses but saphyr lets through: in the indentation of a line, or right
+/// after a `-` entry indicator. Lines inside multi-line scalars and flow collections are
+/// skipped, where tabs are text or separators. Reports the first such line only (with the
+/// number of others), as one fix (re-indenting with spaces) mends them all.
+fn lint_tabs(text: &str, file: &Path, quiet: &[(u32, u32)], out: &mut Documents) {
+    if !text.contains('\t') {
+        return;
+    }
+    let lines = text.lines().count();
+    let mut quiet_line = vec![false; lines + 2];
+    for &(a, b) in quiet {
+        for flag in quiet_line.iter_mut().take((b as usize).min(lines) + 1).skip(a as usize) {
+            *flag = true;
+        }
+    }
+    let is_quiet = |line: u32| quiet_line.get(line as usize).copied().unwrap_or(false);
+    let mut found: Vec<Pos> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let number = i as u32 + 1;
+        if !line.contains('\t') || is_quiet(number) {
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(col) = line[..indent].find('\t') {
+            found.push(Pos::new(number, col as u32 + 1));
+            continue;
+        }
+        let rest = &line[indent..];
+        if rest.starts_with("-\t") {
+            found.push(Pos::new(number, indent as u32 + 2));
+        }
+    }
+    if let Some(first) = found.first() {
+        let mut d = tab_error(file, *first);
+        if found.len() > 1 {
+            d.message
+                .push_str(&format!(" ({} more lines like this)", found.len() - 1));
+        }
+        out.problems.push(d);
+    }
 }
 
 enum Frame {
@@ -475,40 +680,38 @@ enum Frame {
         items: Vec<Node>,
         pos: Pos,
         anchor: usize,
+        flow: Option<u32>,
     },
     Map {
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
         pos: Pos,
         anchor: usize,
+        flow: Option<u32>,
         seen: HashSet<String>,
+        merges: Vec<Node>,
     },
 }
 
 struct Builder<'f> {
     file: &'f Path,
-    json: bool,
+    text: &'f str,
+    /// (character index, byte offset) of the last lookup in `text`: events come in order,
+    /// so finding a character by index walks the text once in all.
+    cursor: (usize, usize),
     out: Documents,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<usize, Node>,
+    /// Nodes added by expanding aliases so far.
     alias_nodes: usize,
+    /// Nodes written out in the file so far.
+    written_nodes: usize,
+    /// Line ranges inside multi-line scalars and flow collections, where tabs are allowed.
+    quiet: Vec<(u32, u32)>,
 }
 
 fn pos_of(span: &Span) -> Pos {
     Pos::new(span.start.line() as u32, span.start.col() as u32 + 1)
-}
-
-fn count_nodes(node: &Node) -> usize {
-    match &node.kind {
-        Kind::Scalar(_) => 1,
-        Kind::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        Kind::Map(entries) => {
-            1 + entries
-                .iter()
-                .map(|(k, v)| count_nodes(k) + count_nodes(v))
-                .sum::<usize>()
-        }
-    }
 }
 
 impl Builder<'_> {
@@ -517,6 +720,11 @@ impl Builder<'_> {
         match event {
             Event::DocumentStart(_) => self.out.starts.push(pos),
             Event::Scalar(text, style, anchor, tag) => {
+                self.written_nodes += 1;
+                let (start, end) = (span.start.line() as u32, span.end.line() as u32);
+                if end > start {
+                    self.quiet.push((start + 1, end));
+                }
                 let tag = match tag {
                     Some(tag) => Some(self.check_tag(&tag.handle, &tag.suffix, pos)?),
                     None => None,
@@ -528,83 +736,114 @@ impl Builder<'_> {
                         text: text.into_owned(),
                         plain,
                         tag,
-                        json: self.json,
+                        json: false,
                     }),
                 };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), 1));
+                    self.anchors.insert(anchor, node.clone());
                 }
                 self.push(node)?;
             }
             Event::SequenceStart(anchor, tag) => {
+                self.written_nodes += 1;
                 if let Some(tag) = tag {
                     self.check_tag(&tag.handle, &tag.suffix, pos)?;
                 }
+                let flow = self.flow_start(&span);
                 self.open(Frame::Seq {
                     items: Vec::new(),
                     pos,
                     anchor,
+                    flow,
                 })?;
             }
             Event::MappingStart(anchor, tag) => {
+                self.written_nodes += 1;
                 if let Some(tag) = tag {
                     self.check_tag(&tag.handle, &tag.suffix, pos)?;
                 }
+                let flow = self.flow_start(&span);
                 self.open(Frame::Map {
                     entries: Vec::new(),
                     key: None,
                     pos,
                     anchor,
+                    flow,
                     seen: HashSet::new(),
+                    merges: Vec::new(),
                 })?;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq { items, pos, anchor }) => (
+                let end_line = span.end.line() as u32;
+                let (node, anchor, flow) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        items,
+                        pos,
+                        anchor,
+                        flow,
+                    }) => (
                         Node {
                             pos,
                             kind: Kind::Seq(items),
                         },
                         anchor,
+                        flow,
                     ),
                     Some(Frame::Map {
                         entries,
                         pos,
                         anchor,
+                        flow,
+                        merges,
                         ..
-                    }) => (
-                        Node {
-                            pos,
-                            kind: Kind::Map(entries),
-                        },
-                        anchor,
-                    ),
+                    }) => {
+                        let entries = self.merge(entries, merges)?;
+                        (
+                            Node {
+                                pos,
+                                kind: Kind::Map(entries),
+                            },
+                            anchor,
+                            flow,
+                        )
+                    }
                     None => return Ok(()),
                 };
+                if let Some(start) = flow
+                    && end_line > start
+                {
+                    self.quiet.push((start + 1, end_line));
+                }
                 if anchor > 0 {
-                    let count = count_nodes(&node);
-                    self.anchors.insert(anchor, (node.clone(), count));
+                    self.anchors.insert(anchor, node.clone());
                 }
                 self.push(node)?;
             }
             Event::Alias(id) => {
-                let Some((node, count)) = self.anchors.get(&id) else {
+                let Some(node) = self.anchors.get(&id) else {
                     return Err(Diagnostic::error(
                         "E001",
                         self.file,
                         pos,
                         "this alias names no anchor defined before it",
-                    ));
+                    )
+                    .with_help("define the anchor (`&name`) before using `*name`"));
                 };
-                self.alias_nodes += count;
-                if self.alias_nodes > MAX_ALIAS_NODES {
+                self.alias_nodes += node.count();
+                let budget = MAX_ALIAS_NODES + ALIAS_NODES_PER_NODE * self.written_nodes;
+                if self.alias_nodes > budget {
                     return Err(Diagnostic::error(
                         "E004",
                         self.file,
                         pos,
-                        format!("aliases in this file expand to more than {MAX_ALIAS_NODES} nodes; reading stopped"),
+                        format!(
+                            "aliases in this file expand to more than {budget} nodes; reading stopped here"
+                        ),
                     )
-                    .with_help("write the data out in full instead of through `*alias` references (this looks like an alias bomb)"));
+                    .with_help(
+                        "write the data out instead of through `*alias` references; \
+                         nested aliases that multiply like this are an alias bomb",
+                    ));
                 }
                 let mut node = node.clone();
                 node.pos = pos;
@@ -615,14 +854,34 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// The line a flow collection (`[` or `{`) starts on, `None` for a block collection,
+    /// whose span starts at its first entry instead.
+    fn flow_start(&mut self, span: &Span) -> Option<u32> {
+        let index = span.start.index();
+        let (mut ci, mut bi) = self.cursor;
+        if index < ci {
+            (ci, bi) = (0, 0);
+        }
+        let rest = &self.text[bi..];
+        let mut chars = rest.char_indices();
+        let found = loop {
+            match chars.next() {
+                Some((off, c)) if ci == index => break Some((bi + off, c)),
+                Some(_) => ci += 1,
+                None => break None,
+            }
+        };
+        let (byte, c) = found?;
+        self.cursor = (index, byte);
+        matches!(c, '[' | '{').then_some(span.start.line() as u32)
+    }
+
     /// Accepts the core tags (`!!str`, `!!int`, ...) and rejects the rest, such as
     /// `!!python/unicode`, which PyYAML's safe loader refuses and HEPData cannot read.
     fn check_tag(&self, handle: &str, suffix: &str, pos: Pos) -> Result<String, Diagnostic> {
-        const CORE: [&str; 8] = [
-            "str", "int", "float", "bool", "null", "seq", "map", "binary",
-        ];
+        const CORE: [&str; 7] = ["str", "int", "float", "bool", "null", "seq", "map"];
         let core = handle == "!!" || handle == "tag:yaml.org,2002:";
-        if core && CORE.contains(&suffix) && suffix != "binary" {
+        if core && CORE.contains(&suffix) {
             return Ok(suffix.to_string());
         }
         Err(Diagnostic::error(
@@ -631,7 +890,10 @@ impl Builder<'_> {
             pos,
             format!("the tag `{handle}{suffix}` is not allowed in a HEPData file"),
         )
-        .with_help("remove the tag: write plain YAML values (text, numbers, lists, mappings) only"))
+        .with_help(
+            "remove the tag: write plain YAML values (text, numbers, lists, mappings) only; \
+             a tag such as !!python/unicode comes from an old Python 2 dump",
+        ))
     }
 
     fn open(&mut self, frame: Frame) -> Result<(), Diagnostic> {
@@ -644,22 +906,88 @@ impl Builder<'_> {
                 self.file,
                 pos,
                 format!("lists and mappings are nested more than {MAX_DEPTH} levels deep"),
-            ));
+            )
+            .with_help("HEPData tables nest six levels at most: check the brackets"));
         }
         self.stack.push(frame);
         Ok(())
     }
 
+    /// YAML 1.1 merge keys, as PyYAML applies them: `<<: *base` (or a list of such) adds the
+    /// entries of the named mappings that the mapping does not set itself; with a list,
+    /// earlier mappings win.
+    fn merge(
+        &mut self,
+        mut entries: Vec<(Node, Node)>,
+        merges: Vec<Node>,
+    ) -> Result<Vec<(Node, Node)>, Diagnostic> {
+        if merges.is_empty() {
+            return Ok(entries);
+        }
+        let mut sources = Vec::new();
+        for m in merges {
+            match m.kind {
+                Kind::Map(e) => sources.push(e),
+                Kind::Seq(items) => {
+                    for item in items {
+                        match item.kind {
+                            Kind::Map(e) => sources.push(e),
+                            _ => return Err(self.bad_merge(item.pos)),
+                        }
+                    }
+                }
+                Kind::Scalar(_) => return Err(self.bad_merge(m.pos)),
+            }
+        }
+        let mut present: HashSet<String> = entries
+            .iter()
+            .filter_map(|(k, _)| k.as_scalar().map(|s| s.text.clone()))
+            .collect();
+        for source in sources {
+            for (k, v) in source {
+                let name = k.as_scalar().map(|s| s.text.clone());
+                if let Some(name) = name {
+                    if present.insert(name) {
+                        entries.push((k, v));
+                    }
+                } else {
+                    entries.push((k, v));
+                }
+            }
+        }
+        Ok(entries)
+    }
+
+    fn bad_merge(&self, pos: Pos) -> Diagnostic {
+        Diagnostic::error(
+            "E001",
+            self.file,
+            pos,
+            "a merge key `<<` must name a mapping or a list of mappings",
+        )
+        .with_help("write `<<: *anchor` where `&anchor` marks a mapping")
+    }
+
     fn push(&mut self, node: Node) -> Result<(), Diagnostic> {
+        let file = self.file;
         match self.stack.last_mut() {
             None => self.out.docs.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
-                entries, key, seen, ..
+                entries,
+                key,
+                seen,
+                merges,
+                ..
             }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some(text) = k.as_scalar().map(|s| s.text.clone())
+                    let text = k.as_scalar().map(|s| (s.text.clone(), s.plain));
+                    if let Some(("<<", true)) = text.as_ref().map(|(t, p)| (t.as_str(), *p)) {
+                        merges.push(node);
+                        return Ok(());
+                    }
+                    if let Some((text, _)) = text
                         && !seen.insert(text.clone())
                     {
                         let first = entries
@@ -668,18 +996,18 @@ impl Builder<'_> {
                             .map(|(e, _)| e.pos)
                             .unwrap_or(Pos::NONE);
                         self.out.problems.push(
-                                Diagnostic::error(
-                                    "E002",
-                                    self.file,
-                                    k.pos,
-                                    format!(
-                                        "duplicate key \"{}\" (first given on line {}); HEPData's reader silently keeps only the last one",
-                                        shorten(&text, 60),
-                                        first.line
-                                    ),
-                                )
-                                .with_help("remove one of the two entries, or merge them"),
-                            );
+                            Diagnostic::error(
+                                "E002",
+                                file,
+                                k.pos,
+                                format!(
+                                    "duplicate key \"{}\" (first given on line {}); HEPData's reader silently keeps only the last one",
+                                    shorten(&text, 60),
+                                    first.line
+                                ),
+                            )
+                            .with_help("remove one of the two entries, or merge them"),
+                        );
                         // Keep the last, as PyYAML does, so both readers see the same data.
                         entries.retain(|(e, _)| e.as_scalar().is_none_or(|s| s.text != text));
                     }
@@ -711,57 +1039,94 @@ mod tests {
             .remove(0)
     }
 
+    fn problems(text: &str) -> Vec<Diagnostic> {
+        parse(text, Path::new("t.yaml"), false).unwrap().problems
+    }
+
+    /// Expected values from PyYAML 6.0.3's SafeLoader (`yaml.safe_load("v: " + text)`).
     #[test]
-    fn yaml11_numbers_match_pyyaml() {
-        assert_eq!(scalar("1.5").resolve(), Resolved::Float(1.5));
-        assert_eq!(scalar("-2").resolve(), Resolved::Int(-2.0));
-        assert_eq!(scalar("1e3").resolve(), Resolved::Str("1e3"));
-        assert_eq!(scalar("1.0e3").resolve(), Resolved::Str("1.0e3"));
-        assert_eq!(scalar("1.0e+3").resolve(), Resolved::Float(1000.0));
-        assert_eq!(scalar("012").resolve(), Resolved::Int(10.0));
-        assert_eq!(scalar("1_000").resolve(), Resolved::Int(1000.0));
-        assert_eq!(scalar("0x1F").resolve(), Resolved::Int(31.0));
-        assert_eq!(scalar("1:30").resolve(), Resolved::Int(90.0));
-        assert_eq!(scalar(".5").resolve(), Resolved::Float(0.5));
-        assert_eq!(scalar("1.").resolve(), Resolved::Float(1.0));
-        assert_eq!(
-            scalar("-.inf").resolve(),
-            Resolved::Float(f64::NEG_INFINITY)
-        );
+    fn yaml11_resolution_matches_pyyaml() {
+        use Resolved::{Bool, Float, Int, Null, Str};
+        let cases: &[(&str, Resolved)] = &[
+            ("1.5", Float(1.5)),
+            ("-2", Int(-2.0)),
+            ("1e3", Str("1e3")),
+            ("1.0e3", Str("1.0e3")),
+            ("1.0e+3", Float(1000.0)),
+            ("012", Int(10.0)),
+            ("08", Str("08")),
+            ("1_000", Int(1000.0)),
+            ("0x1F", Int(31.0)),
+            ("0b101", Int(5.0)),
+            ("1:30", Int(90.0)),
+            ("1:30.5", Float(90.5)),
+            (".5", Float(0.5)),
+            ("-.5", Str("-.5")),
+            ("+.5", Str("+.5")),
+            ("1.", Float(1.0)),
+            ("-.inf", Float(f64::NEG_INFINITY)),
+            ("yes", Bool(true)),
+            ("No", Bool(false)),
+            ("on", Bool(true)),
+            ("~", Null),
+            ("5%", Str("5%")),
+            ("1.2.3", Str("1.2.3")),
+            ("0o17", Str("0o17")),
+            ("+12", Int(12.0)),
+            ("1e-5", Str("1e-5")),
+            ("1.5E+3", Float(1500.0)),
+            ("00", Int(0.0)),
+            ("0_1", Int(1.0)),
+            ("1__0", Int(10.0)),
+            ("-1_0.5_0", Float(-10.5)),
+            ("190:20:30", Int(685230.0)),
+            (".5e+3", Float(500.0)),
+            (".5e3", Str(".5e3")),
+            ("1e+3", Str("1e+3")),
+            ("NaN", Str("NaN")),
+            (".Inf", Float(f64::INFINITY)),
+            ("+.inf", Float(f64::INFINITY)),
+            ("-0x1F", Int(-31.0)),
+            ("0x1f_ff", Int(8191.0)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(scalar(text).resolve(), *expected, "{text}");
+        }
         assert!(matches!(scalar(".nan").resolve(), Resolved::Float(x) if x.is_nan()));
-        assert_eq!(scalar("yes").resolve(), Resolved::Bool(true));
-        assert_eq!(scalar("~").resolve(), Resolved::Null);
-        assert_eq!(scalar("5%").resolve(), Resolved::Str("5%"));
-        assert_eq!(scalar("1.2.3").resolve(), Resolved::Str("1.2.3"));
     }
 
     #[test]
-    fn yaml12_differences_are_named() {
-        assert_eq!(
-            scalar("1e3").yaml12_differs().as_deref(),
-            Some("the number 1000")
-        );
-        assert_eq!(
-            scalar("012").yaml12_differs().as_deref(),
-            Some("the number 12")
-        );
-        assert_eq!(
-            scalar("1_000").yaml12_differs().as_deref(),
-            Some("the text \"1_000\"")
-        );
-        assert_eq!(scalar("1.5").yaml12_differs(), None);
-        assert_eq!(scalar("abc").yaml12_differs(), None);
-    }
-
-    #[test]
-    fn json_scalars_follow_json() {
-        let s = Scalar {
-            text: "1e3".into(),
-            plain: true,
-            tag: None,
-            json: true,
+    fn portability_decisions() {
+        // Only YAML 1.1 reads these as text: a number, with a warning.
+        for (text, value) in [("1e3", 1000.0), ("1E-5", 1e-5), ("1.0e3", 1000.0), ("-.5", -0.5)] {
+            assert_eq!(scalar(text).portability(), Portability::NumberOnlyIn12(value));
+            assert_eq!(scalar(text).resolve_number(), Resolved::Float(value), "{text}");
+        }
+        // The readers disagree on the value: an error.
+        for (text, yaml12) in [
+            ("012", "the number 12"),
+            ("08", "the number 8"),
+            ("1_000", "the text \"1_000\""),
+            ("1:30", "the text \"1:30\""),
+            ("0b101", "the text \"0b101\""),
+            ("0o17", "the number 15"),
+        ] {
+            assert_eq!(
+                scalar(text).portability(),
+                Portability::Ambiguous {
+                    yaml12: yaml12.to_string()
+                },
+                "{text}"
+            );
+        }
+        for text in ["1.5", "-2", "0x1F", "1.0e+3", ".5", "7.", "abc", "yes", "-.inf"] {
+            assert_eq!(scalar(text).portability(), Portability::Same, "{text}");
+        }
+        let quoted = Scalar {
+            plain: false,
+            ..scalar("012")
         };
-        assert_eq!(s.resolve(), Resolved::Float(1000.0));
+        assert_eq!(quoted.portability(), Portability::Same);
     }
 
     #[test]
@@ -784,12 +1149,28 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_are_reported_and_last_wins() {
-        let out = parse("a: 1\nb: 2\na: 3\n", Path::new("t.yaml"), false).unwrap();
-        assert_eq!(out.problems.len(), 1);
-        assert_eq!(out.problems[0].code, "E002");
-        assert_eq!((out.problems[0].line, out.problems[0].column), (3, 1));
+    fn duplicate_keys_at_any_depth_are_reported_and_last_wins() {
+        let out = parse(
+            "a: 1\nb: 2\na: 3\nc:\n  - {x: 1, x: 2}\n  - d:\n      e: 1\n      e: 2\n",
+            Path::new("t.yaml"),
+            false,
+        )
+        .unwrap();
+        let at: Vec<(u32, u32)> = out.problems.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(3, 1), (5, 12), (8, 7)]);
+        assert!(out.problems.iter().all(|d| d.code == "E002"));
         assert_eq!(out.docs[0].get("a").unwrap().as_scalar().unwrap().text, "3");
+    }
+
+    #[test]
+    fn merge_keys_work_as_in_pyyaml() {
+        let doc = one("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nn:\n  <<: [{z: 0}, *b]\n");
+        let m = doc.get("m").unwrap();
+        assert_eq!(m.get("x").unwrap().as_scalar().unwrap().text, "1");
+        assert_eq!(m.get("y").unwrap().as_scalar().unwrap().text, "3");
+        assert!(m.get("<<").is_none());
+        assert_eq!(doc.get("n").unwrap().as_map().unwrap().len(), 3);
+        assert!(parse("a: &a 1\nb:\n  <<: *a\n", Path::new("t.yaml"), false).is_err());
     }
 
     #[test]
@@ -797,18 +1178,33 @@ mod tests {
         let err = parse("name: !!python/unicode 'x'\n", Path::new("t.yaml"), false).unwrap_err();
         assert_eq!(err.code, "E003");
         assert_eq!(err.line, 1);
+        assert_eq!(
+            parse("a: !!binary aGk=\n", Path::new("t.yaml"), false)
+                .unwrap_err()
+                .code,
+            "E003"
+        );
     }
 
     #[test]
-    fn alias_bombs_stop_early() {
+    fn alias_bombs_stop_early_and_reuse_does_not() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         let mut prev = 'a';
         for name in 'b'..='k' {
-            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            text.push_str(&format!("{name}: &{name} [{refs}]\n"));
             prev = name;
         }
         let err = parse(&text, Path::new("t.yaml"), false).unwrap_err();
         assert_eq!(err.code, "E004");
+        assert!(err.message.len() < 200);
+
+        // A shared error list used on many rows is fine.
+        let mut rows = String::from("e: &e [{symerror: 0.1}]\nv:\n");
+        for i in 0..40_000 {
+            rows.push_str(&format!("- {{value: {i}, errors: *e}}\n"));
+        }
+        assert!(parse(&rows, Path::new("t.yaml"), false).is_ok());
     }
 
     #[test]
@@ -819,12 +1215,37 @@ mod tests {
     }
 
     #[test]
-    fn bom_and_crlf_are_accepted() {
-        let out = parse("\u{feff}a: 1\r\nb: 2\r\n", Path::new("t.yaml"), false).unwrap();
-        assert_eq!(
-            out.docs[0].get("b").unwrap().as_scalar().unwrap().as_f64(),
-            Some(2.0)
-        );
+    fn bom_and_line_ends_are_accepted() {
+        for text in ["\u{feff}a: 1\r\nb: 2\r\n", "a: 1\rb: 2\r", "a: 1\n---\n\u{feff}b: 2\n"] {
+            let out = parse(text, Path::new("t.yaml"), false).unwrap();
+            let b = out.docs.iter().find_map(|d| d.get("b")).unwrap();
+            assert_eq!(b.as_scalar().unwrap().as_f64(), Some(2.0), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn tabs_where_pyyaml_allows_them() {
+        for text in ["a: 1\t# c\n", "c:\t3\nd:\t4\n", "a: [1,\n\t2]\n", "a: |\n  x\ty\n", "b: x\ty\n"] {
+            let out = parse(text, Path::new("t.yaml"), false).unwrap();
+            assert!(out.problems.is_empty(), "{text:?}: {:?}", out.problems);
+        }
+        assert_eq!(one("c:\t3\n").get("c").unwrap().as_scalar().unwrap().text, "3");
+    }
+
+    #[test]
+    fn tabs_where_pyyaml_refuses_them() {
+        for (text, line, col) in [
+            ("a:\n \tb: 1\n", 2, 2),
+            ("a:\n\t- 1\n", 2, 1),
+            ("- 1\n-\t2\n", 2, 2),
+            ("a: 1\nb:\n  - 1\n\t\n", 4, 1),
+        ] {
+            let d = match parse(text, Path::new("t.yaml"), false) {
+                Ok(out) => out.problems.into_iter().next().expect(text),
+                Err(d) => d,
+            };
+            assert_eq!((d.code, d.line, d.column), ("E005", line, col), "{text:?}");
+        }
     }
 
     #[test]

@@ -26,6 +26,24 @@ pub fn resource(id: &str, n: u32, k: usize) -> String {
     format!("/record/{id}/v{n}/r{k}/")
 }
 
+/// `/record/<id>/v<n>/t<k>/rows/<p>/`: page `p` (2 and up) of a long table's rows; page 1
+/// is the table's own page.
+pub fn table_rows(id: &str, n: u32, k: usize, p: usize) -> String {
+    if p <= 1 {
+        return table(id, n, k);
+    }
+    format!("/record/{id}/v{n}/t{k}/rows/{p}/")
+}
+
+/// `<id>-v<n>.tar.gz` (the submission as submitted, `format` `None`) or
+/// `<id>-v<n>-<format>.tar.gz` (every table in one format), in the version's folder.
+pub fn version_archive(id: &str, n: u32, format: Option<&str>) -> String {
+    match format {
+        Some(f) => format!("{id}-v{n}-{f}.tar.gz"),
+        None => format!("{id}-v{n}.tar.gz"),
+    }
+}
+
 /// `<id>-v<n>-t<k>.<ext>`: a table download's file name.
 pub fn table_file(id: &str, n: u32, k: usize, ext: &str) -> String {
     format!("{id}-v{n}-t{k}.{ext}")
@@ -84,6 +102,10 @@ mod tests {
     fn scheme() {
         assert_eq!(table("ins1", 2, 3), "/record/ins1/v2/t3/");
         assert_eq!(table_file("ins1", 2, 3, "csv"), "ins1-v2-t3.csv");
+        assert_eq!(table_rows("ins1", 2, 3, 1), "/record/ins1/v2/t3/");
+        assert_eq!(table_rows("ins1", 2, 3, 4), "/record/ins1/v2/t3/rows/4/");
+        assert_eq!(version_archive("ins1", 2, None), "ins1-v2.tar.gz");
+        assert_eq!(version_archive("ins1", 2, Some("yoda")), "ins1-v2-yoda.tar.gz");
         assert_eq!(
             resource_file("x", 1, 1, "figure_7_(2ph) a%.root"),
             "/record/x/v1/r1/figure_7_%282ph%29%20a%25.root"

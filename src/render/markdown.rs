@@ -2,37 +2,42 @@
 
 use pulldown_cmark::{Options, Parser, html};
 
+use super::math;
+
 /// Renders Markdown to HTML and sanitises it: no raw HTML element, attribute or URL
 /// scheme that could run script reaches a page.
 ///
 /// LaTeX between `$` signs is cut out before Markdown sees it (Markdown would read
-/// `p_{T}$ and $x_` as emphasis and eat backslashes) and put back verbatim, escaped, in a
-/// `<span class="math">`.
+/// `p_{T}$ and $x_` as emphasis and eat backslashes), given to the math renderer byte for
+/// byte, and its MathML put back after sanitising (the sanitiser knows no MathML).
 pub fn to_html(text: &str) -> String {
     let (masked, spans) = mask_math(text);
     let mut raw = String::with_capacity(masked.len() * 2);
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     html::push_html(&mut raw, Parser::new_ext(&masked, options));
-    let mut clean = sanitize(&raw);
-    for (i, math) in spans.iter().enumerate().rev() {
-        let marker = placeholder(i);
-        let span = format!("<span class=\"math\">{}</span>", escape(math));
-        clean = clean.replace(&marker, &span);
-    }
-    clean
+    unmask(sanitize(&raw), &spans)
 }
 
-/// Plain text (names, headers) with math marked, for use inside an element.
+/// Plain text (names, headers, qualifiers) as HTML: escaped, with its math rendered.
 pub fn inline(text: &str) -> String {
     let (masked, spans) = mask_math(text);
-    let mut out = escape(&masked);
-    for (i, math) in spans.iter().enumerate().rev() {
-        out = out.replace(
-            &placeholder(i),
-            &format!("<span class=\"math\">{}</span>", escape(math)),
-        );
+    unmask(escape(&masked), &spans)
+}
+
+/// Puts each formula, rendered, where its placeholder is.
+fn unmask(mut html: String, spans: &[String]) -> String {
+    for (i, span) in spans.iter().enumerate().rev() {
+        html = html.replace(&placeholder(i), &render_span(span));
     }
-    out
+    html
+}
+
+/// `$...$` or `$$...$$`, dollars included, as MathML.
+fn render_span(span: &str) -> String {
+    match span.strip_prefix("$$").and_then(|s| s.strip_suffix("$$")) {
+        Some(tex) => math::to_html(tex, true),
+        None => math::to_html(&span[1..span.len() - 1], false),
+    }
 }
 
 fn sanitize(html: &str) -> String {
@@ -116,14 +121,9 @@ mod tests {
     #[test]
     fn math_survives_markdown() {
         let html = to_html("The $p_{T}^{\\gamma}$ and $x_{1}$ spectra *here*.");
-        assert!(
-            html.contains("<span class=\"math\">$p_{T}^{\\gamma}$</span>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<span class=\"math\">$x_{1}$</span>"),
-            "{html}"
-        );
+        assert!(html.contains(">p_{T}^{\\gamma}</annotation>"), "{html}");
+        assert!(html.contains(">x_{1}</annotation>"), "{html}");
+        assert_eq!(html.matches("<math>").count(), 2, "{html}");
         assert!(html.contains("<em>here</em>"));
     }
 
@@ -141,7 +141,9 @@ mod tests {
     fn math_cannot_smuggle_html() {
         let html = to_html("$<script>x</script>$");
         assert!(!html.contains("<script"), "{html}");
-        assert!(inline("$a<b$ & c").contains("$a&lt;b$"));
+        let html = inline("$a<b$ & c <b>");
+        assert!(html.contains("<mo>&lt;</mo>"), "{html}");
+        assert!(html.ends_with(" &amp; c &lt;b&gt;"), "{html}");
     }
 
     #[test]

@@ -11,9 +11,17 @@ use crate::model::{
 
 use super::links::{self, Dois};
 use super::markdown::{inline, to_html};
-use super::number;
+use super::plot::{self, Plot};
+use super::{math, number};
 
-#[derive(Serialize)]
+/// Rows shown on one page of a table; a table of up to [`SINGLE_PAGE_ROWS`] rows is shown
+/// whole, a longer one in pages of this many (c27: a 20,000-row table must not make a
+/// 6 MB page).
+pub const PAGE_ROWS: usize = 200;
+/// Tables up to this many rows are shown on one page.
+pub const SINGLE_PAGE_ROWS: usize = 250;
+
+#[derive(Clone, Serialize)]
 pub struct RecordHead {
     pub id: String,
     pub title_html: String,
@@ -26,6 +34,8 @@ pub struct RecordHead {
     pub journal_ref: Option<String>,
     pub journal_doi: Option<String>,
     pub abstract_html: Option<String>,
+    /// The abstract as one line of plain text, for `<meta>` descriptions.
+    pub abstract_text: Option<String>,
     pub url: String,
     pub doi: String,
 }
@@ -121,6 +131,8 @@ pub struct VersionView {
     pub resources: Vec<ResourceView>,
     pub citation: Citation,
     pub record_json: String,
+    /// The whole version in one file: as submitted, and every table per format.
+    pub archives: Vec<Download>,
 }
 
 #[derive(Serialize)]
@@ -186,6 +198,69 @@ pub struct TableView {
     pub custom_schema: Option<String>,
     pub prev: Option<Neighbour>,
     pub next: Option<Neighbour>,
+    pub plot: Option<PlotView>,
+    /// Set when the table is longer than one page: the grid holds page 1 only.
+    pub paging: Option<Paging>,
+    /// Ranges of every variable, for a table shown in pages.
+    pub summary: Vec<VariableSummary>,
+    /// What the YODA file could not say as the table does.
+    pub yoda_notes: Vec<String>,
+    /// The description as one line of plain text (for `<meta>` and Open Graph).
+    pub summary_text: String,
+}
+
+/// A table's plot: the SVG beside the page and what it shows, in words.
+#[derive(Serialize)]
+pub struct PlotView {
+    /// The SVG's file name, relative to the table page.
+    pub url: String,
+    pub description: String,
+    pub notes: Vec<String>,
+    pub kind: &'static str,
+    /// The picture, for the site writer; not shown to templates.
+    #[serde(skip)]
+    pub svg: String,
+}
+
+/// Where a page of rows sits among the table's pages.
+#[derive(Serialize)]
+pub struct Paging {
+    pub page: usize,
+    pub pages: usize,
+    /// 1-based numbers of the first and last row on this page.
+    pub first: usize,
+    pub last: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// Page links: the first, the last and those near this one; `None` marks a gap.
+    pub links: Vec<Option<PageLink>>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// One page of a long table's rows (pages 2 and up).
+#[derive(Serialize)]
+pub struct RowsPage<'a> {
+    pub table: &'a TableView,
+    pub paging: Paging,
+    pub grid: Grid,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct VariableSummary {
+    pub name_html: String,
+    pub independent: bool,
+    /// "0.3 – 12.5", or the number of distinct text entries.
+    pub range: String,
+    /// Rows without a numeric value.
+    pub missing: usize,
 }
 
 /// A local file's size and digest, measured by the site writer.
@@ -200,7 +275,7 @@ pub fn record_head(config: &Config, record: &Record) -> RecordHead {
     RecordHead {
         id: record.id.clone(),
         title_html: inline(&m.title),
-        title_text: m.title.clone(),
+        title_text: math::plain(&m.title),
         collaborations: m.collaborations.clone(),
         authors: m.authors.clone(),
         year: m.year,
@@ -209,6 +284,7 @@ pub fn record_head(config: &Config, record: &Record) -> RecordHead {
         journal_ref: m.journal.as_ref().and_then(|j| j.reference.clone()),
         journal_doi: m.journal.as_ref().and_then(|j| j.doi.clone()),
         abstract_html: m.abstract_text.as_deref().map(to_html),
+        abstract_text: m.abstract_text.as_deref().map(|a| one_line(a, 300)),
         url: links::record(&record.id),
         doi: Dois::new(config).record(&record.id),
     }
@@ -418,7 +494,25 @@ pub fn version_view(input: VersionInput) -> VersionView {
         resources,
         citation: citation(config, record, n),
         record_json: format!("{}record.json", links::version(id, n)),
+        archives: archives(id, n),
     }
+}
+
+/// The version's archives, as listed on its page and in record.json.
+pub fn archives(id: &str, n: u32) -> Vec<Download> {
+    [
+        ("Submission", None),
+        ("CSV", Some("csv")),
+        ("JSON", Some("json")),
+        ("YODA", Some("yoda")),
+    ]
+    .into_iter()
+    .map(|(label, format)| Download {
+        label,
+        url: links::version_archive(id, n, format),
+        mime: "application/gzip",
+    })
+    .collect()
 }
 
 /// A citation line and a BibTeX entry for one version.
@@ -497,6 +591,7 @@ pub struct TableInput<'a> {
     pub index: usize,
     pub draft: bool,
     pub resources: Vec<ResourceView>,
+    pub yoda_notes: Vec<String>,
 }
 
 pub fn table_view(input: TableInput) -> TableView {
@@ -507,6 +602,7 @@ pub fn table_view(input: TableInput) -> TableView {
         index,
         draft,
         resources,
+        yoda_notes,
     } = input;
     let dois = Dois::new(config);
     let (id, n, k) = (&record.id, version.number, index + 1);
@@ -528,6 +624,11 @@ pub fn table_view(input: TableInput) -> TableView {
             url: links::table_file(id, n, k, "csv"),
             mime: "text/csv",
         },
+        Download {
+            label: "YODA",
+            url: links::table_file(id, n, k, "yoda"),
+            mime: "text/plain",
+        },
     ];
     if table.data.is_none() {
         // A custom-schema table (a pyhf workspace) is served as submitted only.
@@ -544,6 +645,17 @@ pub fn table_view(input: TableInput) -> TableView {
         url: links::table(id, n, i + 1),
         name_html: inline(&tables[i].name.value),
     };
+    let rows = table.data.as_ref().map_or(0, TableData::rows);
+    let paged = rows > SINGLE_PAGE_ROWS;
+    let plot = table.data.as_ref().and_then(|d| {
+        plot::plot(&table.name.value, d).map(|p: Plot| PlotView {
+            url: links::table_file(id, n, k, "svg"),
+            description: p.description,
+            notes: p.notes,
+            kind: p.kind,
+            svg: p.svg,
+        })
+    });
     TableView {
         record: record_head(config, record),
         version: n,
@@ -552,7 +664,7 @@ pub fn table_view(input: TableInput) -> TableView {
         k,
         count: tables.len(),
         name_html: inline(&table.name.value),
-        name_text: table.name.value.clone(),
+        name_text: math::plain(&table.name.value),
         description_html: table
             .description
             .as_deref()
@@ -569,11 +681,132 @@ pub fn table_view(input: TableInput) -> TableView {
             .or(version.submission.license.as_ref())
             .map(license_view),
         resources,
-        grid: table.data.as_ref().map(grid),
+        grid: table
+            .data
+            .as_ref()
+            .map(|d| grid(d, 0..if paged { PAGE_ROWS } else { rows })),
         custom_schema: table.data_schema.clone(),
         prev: (index > 0).then(|| neighbour(index - 1)),
         next: (index + 1 < tables.len()).then(|| neighbour(index + 1)),
+        plot,
+        paging: paged.then(|| paging(id, n, k, 1, rows)),
+        summary: match &table.data {
+            Some(d) if paged => summary(d),
+            _ => Vec::new(),
+        },
+        yoda_notes,
+        summary_text: one_line(table.description.as_deref().unwrap_or_default(), 300),
     }
+}
+
+/// Pages 2 and up of a long table, each with its URL.
+pub fn rows_pages<'a>(view: &'a TableView, data: &TableData) -> Vec<RowsPage<'a>> {
+    let rows = data.rows();
+    if rows <= SINGLE_PAGE_ROWS {
+        return Vec::new();
+    }
+    let (id, n, k) = (&view.record.id, view.version, view.k);
+    let pages = rows.div_ceil(PAGE_ROWS);
+    (2..=pages)
+        .map(|p| {
+            let start = (p - 1) * PAGE_ROWS;
+            RowsPage {
+                table: view,
+                paging: paging(id, n, k, p, rows),
+                grid: grid(data, start..(start + PAGE_ROWS).min(rows)),
+                url: links::table_rows(id, n, k, p),
+            }
+        })
+        .collect()
+}
+
+fn paging(id: &str, n: u32, k: usize, page: usize, total: usize) -> Paging {
+    let pages = total.div_ceil(PAGE_ROWS);
+    let url = |p: usize| links::table_rows(id, n, k, p);
+    let mut links = Vec::new();
+    for p in 1..=pages {
+        if p == 1 || p == pages || p.abs_diff(page) <= 2 {
+            links.push(Some(PageLink {
+                number: p,
+                url: url(p),
+                current: p == page,
+            }));
+        } else if links.last().is_some_and(Option::is_some) {
+            links.push(None);
+        }
+    }
+    Paging {
+        page,
+        pages,
+        first: (page - 1) * PAGE_ROWS + 1,
+        last: (page * PAGE_ROWS).min(total),
+        total,
+        prev: (page > 1).then(|| url(page - 1)),
+        next: (page < pages).then(|| url(page + 1)),
+        links,
+    }
+}
+
+/// The range of every variable of a long table, so that a reader sees its extent without
+/// paging through it.
+fn summary(data: &TableData) -> Vec<VariableSummary> {
+    let one = |v: &Variable, independent: bool| {
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        let mut missing = 0;
+        let mut texts = std::collections::BTreeSet::new();
+        for p in &v.values {
+            let mut seen = false;
+            let values = p
+                .value
+                .iter()
+                .map(|x| &x.value)
+                .chain(p.bin.iter().flat_map(|b| [&b.low.value, &b.high.value]));
+            for x in values {
+                match x {
+                    Value::Number(x) if x.is_finite() => {
+                        lo = lo.min(*x);
+                        hi = hi.max(*x);
+                        seen = true;
+                    }
+                    Value::Text(t) => {
+                        texts.insert(t.clone());
+                    }
+                    Value::Number(_) => {}
+                }
+            }
+            missing += usize::from(!seen);
+        }
+        let range = if lo <= hi {
+            format!("{} – {}", number::format(lo), number::format(hi))
+        } else {
+            format!("{} distinct text entries", texts.len())
+        };
+        VariableSummary {
+            name_html: header_html(v),
+            independent,
+            range,
+            missing,
+        }
+    };
+    data.independent
+        .iter()
+        .map(|v| one(v, true))
+        .chain(data.dependent.iter().map(|v| one(v, false)))
+        .collect()
+}
+
+/// Markdown or plain text as one line of plain text, cut at `max` characters.
+pub fn one_line(text: &str, max: usize) -> String {
+    let plain = math::plain(text);
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let line = words.join(" ");
+    if line.chars().count() <= max {
+        return line;
+    }
+    let mut cut: String = line.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
 }
 
 fn header_html(v: &Variable) -> String {
@@ -587,8 +820,8 @@ fn header_html(v: &Variable) -> String {
     }
 }
 
-/// Builds the grid shown on a table page.
-pub fn grid(data: &TableData) -> Grid {
+/// Builds the grid shown on a table page, for the rows in `rows` (0-based).
+pub fn grid(data: &TableData, rows: std::ops::Range<usize>) -> Grid {
     let mut names: Vec<String> = Vec::new();
     for v in &data.dependent {
         for q in &v.qualifiers {
@@ -616,7 +849,7 @@ pub fn grid(data: &TableData) -> Grid {
                 .collect(),
         })
         .collect();
-    let rows = (0..data.rows())
+    let rows = rows
         .map(|i| {
             data.independent
                 .iter()

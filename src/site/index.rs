@@ -9,7 +9,9 @@ use crate::render::links::{self, Dois};
 use crate::render::pages::{SiteView, Theme};
 use crate::render::view::{self, RecordCard};
 
+use super::discovery::write_discovery;
 use super::output::Output;
+use super::search::{SearchSummary, write_search};
 use super::version::pretty;
 
 /// How many records the home page shows.
@@ -22,7 +24,7 @@ pub fn write_indexes(
     records: &[Record],
     published: &dyn Fn(&Record, u32) -> bool,
     out: &mut Output,
-) -> Result<()> {
+) -> Result<SearchSummary> {
     let mut cards: Vec<RecordCard> = records
         .iter()
         .filter_map(|r| view::record_card(config, r, |n| published(r, n)))
@@ -83,5 +85,11 @@ pub fn write_indexes(
     let doc =
         json!({ "site": config.site.title, "base_url": config.site.base_url, "records": entries });
     out.write("records.json", pretty(&doc).as_bytes())?;
-    Ok(())
+
+    let ordered: Vec<&Record> = cards
+        .iter()
+        .filter_map(|c| records.iter().find(|r| r.id == c.head.id))
+        .collect();
+    write_discovery(config, &ordered, published, out)?;
+    write_search(theme, site, &ordered, &cards, out)
 }

@@ -3,8 +3,11 @@
 //! Input: records that passed the checker, the settings and the theme. Output: the site
 //! folder of DESIGN.md, swapped in whole at the end (see `output`).
 
+mod bundle;
+mod discovery;
 mod index;
 pub mod output;
+mod search;
 mod version;
 
 use std::path::Path;
@@ -25,6 +28,8 @@ pub struct Summary {
     pub tables: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Size of `/search/index.json`.
+    pub search_index_bytes: usize,
 }
 
 /// Writes the site for `records` (already checked) into `out`, replacing what was there
@@ -69,7 +74,7 @@ pub fn write_site(
             summary.tables += v.submission.tables.len();
         }
     }
-    index::write_indexes(
+    let search = index::write_indexes(
         config,
         theme,
         &site,
@@ -77,6 +82,7 @@ pub fn write_site(
         &|r, n| published(r, n),
         &mut output,
     )?;
+    summary.search_index_bytes = search.index_bytes;
     output.copy_dir(&theme.static_dir, "static")?;
     summary.files = output.files;
     summary.bytes = output.bytes;

@@ -7,11 +7,13 @@ use serde_json::{Value as Json, json};
 
 use crate::config::Config;
 use crate::model::{Record, Table, Version};
+use crate::render::formats::yoda::{YodaOptions, rivet_analysis, table_yoda_with};
 use crate::render::formats::{csv, json as json_format, yaml};
 use crate::render::links::{self, Dois};
 use crate::render::pages::{SiteView, Theme};
 use crate::render::view::{self, FileFacts, ResourceView, TableInput, VersionInput};
 
+use super::bundle;
 use super::output::{Output, sha256_hex};
 
 pub struct Context<'a> {
@@ -27,6 +29,14 @@ struct Written {
     url: String,
     sha256: String,
     bytes: usize,
+}
+
+/// A table's downloads, kept for the version's per-format archives.
+struct TableFiles {
+    written: Vec<(&'static str, Written)>,
+    /// (format, file name, bytes) of the CSV, JSON and YODA files.
+    kept: Vec<(&'static str, String, Vec<u8>)>,
+    yoda_notes: Vec<String>,
 }
 
 pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Result<()> {
@@ -66,23 +76,36 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
         write_resource_page(ctx, version, r, k, draft, out)?;
     }
 
-    // Tables.
+    // Tables: downloads first (the page names what the YODA file leaves out), then the
+    // page, its plot and, for a long table, its further pages of rows.
     let mut table_entries = Vec::new();
+    let mut kept = Vec::new();
     for (i, table) in version.submission.tables.iter().enumerate() {
-        let resources = per_table.get(i).cloned().unwrap_or_default();
+        let files = write_table_files(ctx, version, i, table, out)?;
         let page = view::table_view(TableInput {
             config: ctx.config,
             record: ctx.record,
             version,
             index: i,
             draft,
-            resources,
+            resources: per_table.get(i).cloned().unwrap_or_default(),
+            yoda_notes: files.yoda_notes,
         });
         let html = ctx.theme.render("table.html", ctx.site, &page)?;
         out.write(&format!("{}index.html", page.url), html.as_bytes())?;
-        let files = write_table_files(ctx, version, i, table, out)?;
-        table_entries.push(table_json_entry(ctx, version, i, table, &files));
+        if let Some(plot) = &page.plot {
+            out.write(&format!("{}{}", page.url, plot.url), plot.svg.as_bytes())?;
+        }
+        if let Some(data) = &table.data {
+            for rows in view::rows_pages(&page, data) {
+                let html = ctx.theme.render("rows.html", ctx.site, &rows)?;
+                out.write(&format!("{}index.html", rows.url), html.as_bytes())?;
+            }
+        }
+        table_entries.push(table_json_entry(ctx, version, i, table, &files.written));
+        kept.extend(files.kept);
     }
+    let archives = write_archives(ctx, version, &kept, out)?;
 
     // The version page, and the record's own page for the latest version.
     let page = view::version_view(VersionInput {
@@ -107,7 +130,8 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
         .chain(per_table.iter().flatten())
         .map(|r| resource_json(ctx, r))
         .collect();
-    let record_json = record_json(ctx, version, draft, table_entries, resources);
+    let mut record_json = record_json(ctx, version, draft, table_entries, resources);
+    record_json["archives"] = archives;
     out.write(
         &format!("{}record.json", links::version(id, n)),
         pretty(&record_json).as_bytes(),
@@ -165,16 +189,70 @@ fn write_resource_page(
     Ok(())
 }
 
+/// The whole version in one archive per format, and as submitted; returns their
+/// record.json entries.
+fn write_archives(
+    ctx: &Context,
+    version: &Version,
+    kept: &[(&'static str, String, Vec<u8>)],
+    out: &mut Output,
+) -> Result<Json> {
+    let (id, n) = (&ctx.record.id, version.number);
+    let top = format!("{id}-v{n}");
+    let date = ctx
+        .record
+        .meta
+        .versions
+        .iter()
+        .find(|v| v.version == n)
+        .and_then(|v| v.date.as_deref());
+    let mtime = bundle::date_seconds(date);
+    let submitted = bundle::files_below(&version.dir)?;
+    let mut entries = serde_json::Map::new();
+    for (label, format) in [
+        ("submission", None),
+        ("csv", Some("csv")),
+        ("json", Some("json")),
+        ("yoda", Some("yoda")),
+    ] {
+        let files: Vec<bundle::Entry> = match format {
+            None => submitted
+                .iter()
+                .map(|(name, path)| bundle::Entry::File(name.clone(), path))
+                .collect(),
+            Some(f) => kept
+                .iter()
+                .filter(|(ext, _, _)| *ext == f)
+                .map(|(_, name, bytes)| bundle::Entry::Bytes(name.clone(), bytes))
+                .collect(),
+        };
+        let bytes = bundle::tar_gz(&top, files, mtime)?;
+        let url = format!(
+            "{}{}",
+            links::version(id, n),
+            links::version_archive(id, n, format)
+        );
+        let sha256 = out.write(&url, &bytes)?;
+        entries.insert(
+            label.to_string(),
+            json!({ "url": absolute(ctx, &url), "sha256": sha256, "bytes": bytes.len() }),
+        );
+    }
+    Ok(Json::Object(entries))
+}
+
 fn write_table_files(
     ctx: &Context,
     version: &Version,
     i: usize,
     table: &Table,
     out: &mut Output,
-) -> Result<Vec<(&'static str, Written)>> {
+) -> Result<TableFiles> {
     let (id, n, k) = (&ctx.record.id, version.number, i + 1);
     let dir = links::table(id, n, k);
     let mut files = Vec::new();
+    let mut kept = Vec::new();
+    let mut yoda_notes = Vec::new();
     let mut put = |ext: &'static str, name: String, bytes: &[u8], out: &mut Output| -> Result<()> {
         let url = format!("{dir}{name}");
         let sha256 = out.write(&decode_path(&url), bytes)?;
@@ -186,6 +264,9 @@ fn write_table_files(
                 bytes: bytes.len(),
             },
         ));
+        if matches!(ext, "csv" | "json" | "yoda") {
+            kept.push((ext, name, bytes.to_vec()));
+        }
         Ok(())
     };
     match &table.data {
@@ -213,6 +294,14 @@ fn write_table_files(
                 csv::table_csv(table, data).as_bytes(),
                 out,
             )?;
+            let yoda = table_yoda_with(table, data, &yoda_options(ctx, version, k));
+            put(
+                "yoda",
+                links::table_file(id, n, k, "yoda"),
+                yoda.text.as_bytes(),
+                out,
+            )?;
+            yoda_notes = yoda.notes;
         }
         None => {
             // A custom data_schema (e.g. a pyhf workspace): served byte for byte.
@@ -223,7 +312,33 @@ fn write_table_files(
             }
         }
     }
-    Ok(files)
+    Ok(TableFiles {
+        written: files,
+        kept,
+        yoda_notes,
+    })
+}
+
+/// YODA paths name a Rivet analysis: the one a record-wide resource links to, else
+/// `<EXPERIMENT>_<year>_I<inspire id>`, else one made from the record's id so that the
+/// file is still valid YODA.
+fn yoda_options(ctx: &Context, version: &Version, k: usize) -> YodaOptions {
+    let record = ctx.record;
+    let analysis = rivet_analysis(&record.meta, &version.submission.resources).unwrap_or_else(|| {
+        format!(
+            "{}_{}_{}",
+            record
+                .meta
+                .collaborations
+                .first()
+                .map_or("HEPSTATIC".to_string(), |c| c.to_ascii_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "")),
+            record.meta.year.unwrap_or(0),
+            record.id.to_ascii_uppercase().replace('-', "_")
+        )
+    });
+    let mut options = YodaOptions::new(&analysis, k);
+    options.doi = Some(Dois::new(ctx.config).version(&record.id, version.number));
+    options
 }
 
 fn absolute(ctx: &Context, path: &str) -> String {
