@@ -47,6 +47,101 @@ enum Command {
         #[arg(long, default_value = "site")]
         out: PathBuf,
     },
+    /// Freeze a version (write its lock and date); with --register, register its DOIs.
+    Publish {
+        /// The record's id (its folder in records/).
+        id: String,
+        /// The version to publish (default: the latest).
+        #[arg(long)]
+        version: Option<u32>,
+        /// The publication date written into record.yaml (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Also register the DOIs of every published version with DataCite (credentials
+        /// from DATACITE_USERNAME and DATACITE_PASSWORD).
+        #[arg(long)]
+        register: bool,
+        /// Write and send nothing; print the DataCite payloads.
+        #[arg(long)]
+        dry_run: bool,
+        /// Seconds to wait for each answer of DataCite.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// The folder holding records/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Copy the latest published version of a record to the next number, for a correction.
+    NewVersion {
+        /// The record's id.
+        id: String,
+        /// What the new version changes (its entry in record.yaml's version log).
+        #[arg(short, long)]
+        message: String,
+        /// The folder holding records/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Git hooks that check each push and build the site after it.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Print an nginx server block for the site, with Accept negotiation on resource
+    /// landing URLs.
+    NginxConfig {
+        /// The folder nginx serves: the built site or the hooks' web root.
+        #[arg(long, default_value = "site")]
+        site: PathBuf,
+        /// nginx's `listen` value.
+        #[arg(long, default_value = "80")]
+        listen: String,
+        /// nginx's `server_name` (default: the host of base_url).
+        #[arg(long)]
+        server_name: Option<String>,
+        /// The folder holding records/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum HookCommand {
+    /// Install pre-receive (check) and post-receive (build) hooks into a bare repository.
+    Install {
+        /// The bare repository people push to.
+        repo: PathBuf,
+        /// Where the site is served from; it becomes a link to the newest build.
+        #[arg(long)]
+        web_root: PathBuf,
+        /// The published branch (default: the repository's HEAD branch).
+        #[arg(long)]
+        branch: Option<String>,
+        /// Replace hooks that hepstatic did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a revision as the pre-receive hook does, against the revision before it
+    /// (for CI; `old` may be empty or all zeros for a first push).
+    Verify {
+        old: String,
+        new: String,
+        /// The repository (a work tree or a bare one).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+    },
+    /// Run by git: the pre-receive hook.
+    #[command(hide = true)]
+    PreReceive {
+        #[arg(long)]
+        branch: String,
+    },
+    /// Run by git: the post-receive hook.
+    #[command(hide = true)]
+    PostReceive {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        web_root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +159,57 @@ fn main() -> ExitCode {
             cmd::check::run(paths, &config.load_options(), &report)
         }
         Command::Build { root, out } => cmd::build::run(&config, root, out),
+        Command::Publish {
+            id,
+            version,
+            date,
+            register,
+            dry_run,
+            timeout,
+            root,
+        } => cmd::publish::run(
+            &config,
+            &cmd::publish::Options {
+                root: root.clone(),
+                id: id.clone(),
+                version: *version,
+                date: date.clone(),
+                register: *register,
+                dry_run: *dry_run,
+                timeout: std::time::Duration::from_secs(*timeout),
+            },
+        ),
+        Command::NewVersion { id, message, root } => cmd::new_version::run(root, id, message),
+        Command::Hook(HookCommand::Install {
+            repo,
+            web_root,
+            branch,
+            force,
+        }) => cmd::hook::install(&hepstatic::hook::Install {
+            repo: repo.clone(),
+            web_root: web_root.clone(),
+            branch: branch.clone(),
+            force: *force,
+        }),
+        Command::Hook(HookCommand::Verify { old, new, repo }) => cmd::hook::verify(repo, old, new),
+        Command::Hook(HookCommand::PreReceive { branch }) => cmd::hook::pre_receive(branch),
+        Command::Hook(HookCommand::PostReceive { branch, web_root }) => {
+            cmd::hook::post_receive(branch, web_root)
+        }
+        Command::NginxConfig {
+            site,
+            listen,
+            server_name,
+            root,
+        } => cmd::nginx::run(
+            &config,
+            &cmd::nginx::Options {
+                root: root.clone(),
+                site: site.clone(),
+                listen: listen.clone(),
+                server_name: server_name.clone(),
+            },
+        ),
     });
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -287,17 +287,30 @@ fn awkward_table_names_get_distinct_working_pages() {
     let rj = read_json(&site.join("record/c09/v1/record.json"));
     let tables = rj["tables"].as_array().unwrap();
     assert_eq!(tables.len(), 7);
+    // The whole-version CSV archive has seven files, one per table (the reference writes
+    // five, overwriting two).
+    let url = rj["archives"]["csv"]["url"].as_str().unwrap();
+    let csvs = untar(&fs::read(site.join(url.trim_start_matches("http://localhost:8000/"))).unwrap());
+    let names: BTreeSet<&str> = csvs.iter().map(|(p, _)| p.as_str()).filter(|p| p.ends_with(".csv")).collect();
+    assert_eq!(names.len(), 7, "{names:?}");
     let submitted = fs::read_to_string(shared().join("cases/c09/input/submission.yaml")).unwrap();
     for (i, t) in tables.iter().enumerate() {
         let k = i + 1;
         let name = t["name"].as_str().unwrap();
         let page = fs::read_to_string(site.join(format!("record/c09/v1/t{k}/index.html"))).unwrap();
-        // Shown verbatim (HTML-escaped only), on a page of its own.
-        let shown = name.replace('&', "&amp;").replace('<', "&lt;");
-        assert!(
-            page.contains(&shown) || page.contains(&shown.replace('$', "")),
-            "t{k}: {name} not shown"
-        );
+        // Shown verbatim (HTML-escaped only; math as MathML with its source kept), on a
+        // page of its own.
+        let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
+        let title = format!("<title>{} · ", escape(&hepstatic::render::math::plain(name)));
+        assert!(page.contains(&title), "t{k}: {name} not in the page title");
+        for (i, part) in name.split('$').enumerate() {
+            let shown = if i % 2 == 1 {
+                format!("<annotation encoding=\"application/x-tex\">{}</annotation>", escape(part))
+            } else {
+                escape(part)
+            };
+            assert!(page.contains(&shown), "t{k}: {part:?} of {name} not shown");
+        }
         let json = read_json(&site.join(format!("record/c09/v1/t{k}/c09-v1-t{k}.json")));
         assert_eq!(
             json["name"].as_str(),
@@ -376,7 +389,9 @@ fn markdown_cannot_inject_script() {
         .iter()
         .filter(|f| f.ends_with(".html"))
     {
-        let html = fs::read_to_string(project.path().join("site").join(f)).unwrap();
+        let html = fs::read_to_string(project.path().join("site").join(f))
+            .unwrap()
+            .replace("<script src=\"/static/search.js\" defer></script>", "");
         assert!(!html.contains("<script"), "{f} carries a script");
         assert!(!html.contains("onerror"), "{f} carries an event handler");
         assert!(
@@ -384,4 +399,286 @@ fn markdown_cannot_inject_script() {
             "{f} carries a javascript: link"
         );
     }
+}
+
+/// The shipped site's browsing pages: plots beside tables, math as MathML, long tables in
+/// pages of rows with a light plot.
+#[test]
+fn tables_have_plots_math_and_pages_of_rows() {
+    let site = build_all();
+
+    // A 1D table: the plot is an <img> of an SVG with a title and a description.
+    let page = fs::read_to_string(site.join("record/star-30/v1/t1/index.html")).unwrap();
+    assert!(
+        page.contains("<img src=\"star-30-v1-t1.svg\" alt=\"Plot of "),
+        "no plot on star-30 t1"
+    );
+    let svg = fs::read_to_string(site.join("record/star-30/v1/t1/star-30-v1-t1.svg")).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.contains("<title id=\"title\">") && svg.contains("<desc id=\"desc\">Plot of "));
+    assert!(svg.contains("logarithmic y axis"), "yields over decades: log axis");
+
+    // Correlation matrices and likelihood scans are heat maps.
+    for t in ["ins1413748/v1/t100/ins1413748-v1-t100", "ins1241574/v1/t2/ins1241574-v1-t2"] {
+        let svg = fs::read_to_string(site.join(format!("record/{t}.svg"))).unwrap();
+        assert!(svg.contains("<desc id=\"desc\">Heat map of "), "{t}");
+        assert!(svg.contains("linearGradient"), "{t}: no colour scale");
+        assert!(svg.len() < 100_000, "{t}: {} bytes", svg.len());
+    }
+
+    // Math is MathML; no formula is left as a `$...$` span.
+    let version = fs::read_to_string(site.join("record/ins1755298/v1/index.html")).unwrap();
+    assert!(version.contains("<math>"), "no MathML in the title");
+    assert!(!version.contains("class=\"math\""));
+
+    // The 20,000-row table: a summary, 200 rows, links to the other 99 pages.
+    let page = fs::read_to_string(site.join("record/ins1241574/v1/t2/index.html")).unwrap();
+    assert!(page.len() < 200_000, "long table page is {} bytes", page.len());
+    assert!(page.contains("20000 rows, shown 200 at a time"), "no summary");
+    assert!(page.contains("href=\"/record/ins1241574/v1/t2/rows/100/\""));
+    let last = fs::read_to_string(site.join("record/ins1241574/v1/t2/rows/100/index.html")).unwrap();
+    assert!(last.contains("rows 19801–20000 of 20000"));
+    assert!(!site.join("record/ins1241574/v1/t2/rows/101").exists());
+    let svg = fs::metadata(site.join("record/ins1241574/v1/t2/ins1241574-v1-t2.svg")).unwrap();
+    assert!(svg.len() < 100_000);
+
+    // Every table with data has a YODA download, listed in record.json.
+    let rj = read_json(&site.join("record/star-30/v1/record.json"));
+    for t in rj["tables"].as_array().unwrap() {
+        let yoda = t["downloads"]["yoda"]["url"].as_str().unwrap();
+        assert!(yoda.ends_with(&format!("-t{}.yoda", t["number"])), "{yoda}");
+    }
+    let yoda = fs::read_to_string(site.join("record/star-30/v1/t1/star-30-v1-t1.yoda")).unwrap();
+    assert!(yoda.starts_with("BEGIN YODA_"), "{yoda}");
+    assert!(yoda.contains("Title: doi:10.5072/hepstatic.star-30.v1/t1\n"), "{yoda}");
+}
+
+#[test]
+fn search_index_and_facet_pages_work_without_script() {
+    let site = build_all();
+    let index = read_json(&site.join("search/index.json"));
+    let records = index["records"].as_array().unwrap();
+    assert_eq!(records.len(), 8);
+    let bytes = fs::metadata(site.join("search/index.json")).unwrap().len();
+    // Metadata only: 165 tables, some of 20,000 rows, in well under 100 kB.
+    assert!(bytes < 100_000, "index is {bytes} bytes");
+
+    // Every facet value has its page; the ATLAS page lists the ATLAS records.
+    let facets = index["facets"].as_array().unwrap();
+    let keys: Vec<&str> = facets.iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        ["collaboration", "year", "reaction", "observable", "cmenergy", "phrase", "resource"]
+    );
+    for f in facets {
+        for v in f["values"].as_array().unwrap() {
+            let page = site.join(format!(
+                "search/{}/{}/index.html",
+                f["key"].as_str().unwrap(),
+                v["slug"].as_str().unwrap()
+            ));
+            assert!(page.is_file(), "{}", page.display());
+        }
+    }
+    let atlas = fs::read_to_string(site.join("search/collaboration/atlas/index.html")).unwrap();
+    assert!(atlas.contains("href=\"/record/ins1755298/\""));
+    assert!(!atlas.contains("href=\"/record/star-30/\""));
+    // A keyword facet lists the tables that carry it.
+    let higgs = fs::read_to_string(site.join("search/reaction/p-p-higgs-x/index.html")).unwrap();
+    assert!(higgs.contains("/record/ins1241574/v1/t1/"), "{higgs}");
+    // The likelihood archive makes its record a "likelihood" resource.
+    let like = fs::read_to_string(site.join("search/resource/likelihood/index.html")).unwrap();
+    assert!(like.contains("/record/ins1755298/"));
+    let search = fs::read_to_string(site.join("search/index.html")).unwrap();
+    assert!(search.contains("<noscript>") && search.contains("/search/collaboration/atlas/"));
+}
+
+#[test]
+fn feed_sitemap_robots_and_open_graph() {
+    let site = build_all();
+    let feed = fs::read_to_string(site.join("feed.atom")).unwrap();
+    assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert_eq!(feed.matches("<entry>").count(), 8);
+    let sitemap = fs::read_to_string(site.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>http://localhost:8000/record/star-30/v1/t1/</loc>"));
+    assert!(!sitemap.contains("/rows/"));
+    let robots = fs::read_to_string(site.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: http://localhost:8000/sitemap.xml"));
+    let page = fs::read_to_string(site.join("record/star-30/v1/t1/index.html")).unwrap();
+    assert!(page.contains("<meta property=\"og:title\" content=\"Figure 2.1"));
+    assert!(page.contains(
+        "<meta property=\"og:image\" content=\"http://localhost:8000/record/star-30/v1/t1/star-30-v1-t1.svg\">"
+    ));
+    assert!(page.contains("<link rel=\"alternate\" type=\"application/atom+xml\""));
+}
+
+/// Unpacks a .tar.gz into (path, bytes), in archive order.
+fn untar(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    let mut out = Vec::new();
+    for e in tar.entries().unwrap() {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        out.push((path, data));
+    }
+    out
+}
+
+#[test]
+fn version_archives_unpack_into_one_folder_and_are_reproducible() {
+    let site = build_all();
+    let rj = read_json(&site.join("record/star-30/v1/record.json"));
+    let archives = &rj["archives"];
+    let local = |url: &str| site.join(url.trim_start_matches("http://localhost:8000/"));
+
+    // The submission as submitted, every file byte for byte, under star-30-v1/.
+    let url = archives["submission"]["url"].as_str().unwrap();
+    assert!(url.ends_with("/record/star-30/v1/star-30-v1.tar.gz"), "{url}");
+    let bytes = fs::read(local(url)).unwrap();
+    assert_eq!(
+        hepstatic::site::sha256_hex(&bytes),
+        archives["submission"]["sha256"].as_str().unwrap()
+    );
+    let entries = untar(&bytes);
+    let source = repo().join("records/star-30/v1");
+    let mut files = 0;
+    for (path, data) in &entries {
+        assert!(path.starts_with("star-30-v1/"), "{path}");
+        if !path.ends_with('/') {
+            let original = fs::read(source.join(&path["star-30-v1/".len()..])).unwrap();
+            assert_eq!(&original, data, "{path}");
+            files += 1;
+        }
+    }
+    assert_eq!(files, common::files(&source).len());
+
+    // Every table in one format: one file per table, the same bytes as the table's own.
+    for format in ["csv", "json", "yoda"] {
+        let url = archives[format]["url"].as_str().unwrap();
+        assert!(url.ends_with(&format!("star-30-v1-{format}.tar.gz")));
+        let entries = untar(&fs::read(local(url)).unwrap());
+        let tables = rj["tables"].as_array().unwrap();
+        let named: Vec<_> = entries.iter().filter(|(p, _)| !p.ends_with('/')).collect();
+        assert_eq!(named.len(), tables.len(), "{format}");
+        for (t, (path, data)) in tables.iter().zip(named) {
+            let own = local(t["downloads"][format]["url"].as_str().unwrap());
+            assert_eq!(
+                path,
+                &format!("star-30-v1/{}", own.file_name().unwrap().to_string_lossy())
+            );
+            assert_eq!(&fs::read(&own).unwrap(), data);
+        }
+    }
+
+    // A second build gives the same bytes.
+    let project = scratch_project(&["star-30"]);
+    assert!(hepstatic(project.path(), &["build"]).status.success());
+    for name in ["star-30-v1.tar.gz", "star-30-v1-csv.tar.gz", "star-30-v1-yoda.tar.gz"] {
+        let again = fs::read(project.path().join("site/record/star-30/v1").join(name)).unwrap();
+        let first = fs::read(site.join("record/star-30/v1").join(name)).unwrap();
+        assert!(again == first, "{name} differs between two builds");
+    }
+}
+
+/// ../shared/cases/c26: math reaches the math renderer byte for byte, Markdown does not
+/// mangle it, hostile markup never runs, and the search index holds plain text.
+#[test]
+fn c26_math_and_markup() {
+    let project = scratch_project(&[]);
+    add_record(
+        project.path(),
+        "c26",
+        &shared().join("cases/c26/input"),
+        "Math $p_{T}$",
+    );
+    let out = hepstatic(project.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = project.path().join("site");
+    let version = fs::read_to_string(site.join("record/c26/v1/index.html")).unwrap();
+    let table = fs::read_to_string(site.join("record/c26/v1/t1/index.html")).unwrap();
+    for html in [&version, &table] {
+        assert!(!html.contains("<script"), "script");
+        assert!(!html.contains("<iframe"), "iframe");
+        assert!(!html.contains("onerror"), "event handler");
+        assert!(!html.contains("javascript:"), "javascript: URL");
+    }
+    // Formulas as MathML, their source kept verbatim in the annotation.
+    for tex in [
+        r"\sqrt{s} = 13",
+        "p_{T}^{j_1}",
+        "m_{jj}",
+        r"\sigma_{\mathrm{fid}} = \sum_{i} a_{i} b_{i}",
+    ] {
+        assert!(
+            version.contains(&format!("<annotation encoding=\"application/x-tex\">{tex}</annotation>")),
+            "{tex} not rendered verbatim"
+        );
+    }
+    // `\\` inside $$...$$ stays `\\`, rendered or shown as source.
+    assert!(version.contains(r"a_{1} = b_{1} \\ a_{2} = b_{2}"), "{version}");
+    assert!(version.contains("display=\"block\"") || version.contains("class=\"tex\""));
+    // No emphasis from underscores; allowed markup survives.
+    assert!(!version.contains("<em>"), "{version}");
+    assert!(version.contains("H<sub>T</sub>") && version.contains("10<sup>-3</sup>"));
+    assert!(version.contains("<a href=\"https://example.org/paper\""));
+    assert!(table.contains("a_b_c in plain text") && table.contains("Efficiency of 50%"));
+    // A variable name's HTML is text; its math is rendered.
+    assert!(table.contains("&lt;b&gt;bold&lt;/b&gt;"), "{table}");
+    assert!(table.contains("<annotation encoding=\"application/x-tex\">\\epsilon</annotation>"));
+    // Plain text, math source kept, in the search index: "miss" finds Table 26.
+    let index = fs::read_to_string(site.join("search/index.json")).unwrap();
+    let doc = read_json(&site.join("search/index.json"));
+    let t = &doc["records"][0]["tables"][0];
+    assert_eq!(t[1], "Table 26");
+    assert!(t[2].as_str().unwrap().contains("$E_{T}^{miss} > 200$ GeV"), "{t}");
+    assert!(!index.contains("<b>") && !index.contains("<script"));
+}
+
+/// ../shared/cases/c27: a 20,000-row table among 300 small ones. The page stays small,
+/// the rows are paged, the plot is light and the search index holds metadata only.
+#[test]
+fn c27_long_table_stays_light() {
+    let input = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("python3")
+        .arg(shared().join("cases/c27/make_large.py"))
+        .arg(input.path())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    let project = scratch_project(&[]);
+    add_record(project.path(), "c27", input.path(), "Long");
+    let out = hepstatic(project.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = project.path().join("site/record/c27/v1");
+    let page = fs::metadata(site.join("t1/index.html")).unwrap().len();
+    assert!(page < 150_000, "long table page: {page} bytes");
+    assert!(site.join("t1/rows/100/index.html").is_file());
+    let svg = fs::metadata(site.join("t1/c27-v1-t1.svg")).unwrap().len();
+    assert!(svg < 60_000, "plot: {svg} bytes");
+    let csv = fs::read_to_string(site.join("t1/c27-v1-t1.csv")).unwrap();
+    assert!(csv.lines().count() > 60_000, "the download has every row");
+    assert_eq!(fs::read_dir(&site).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('t')).count(), 301);
+    let index = fs::metadata(project.path().join("site/search/index.json")).unwrap().len();
+    assert!(index < 60_000, "search index: {index} bytes for 301 tables");
+}
+
+/// ../shared/cases/c20 on the site: the analysis name comes from the record-wide
+/// resource, the custom identifier names the object, and the repeated bin of table 20c
+/// becomes a second object instead of being dropped (the reference's bug).
+#[test]
+fn c20_yoda_downloads() {
+    let project = scratch_project(&[]);
+    add_record(project.path(), "c20", &shared().join("cases/c20/input"), "YODA");
+    let out = hepstatic(project.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = project.path().join("site/record/c20/v1");
+    let a = fs::read_to_string(site.join("t1/c20-v1-t1.yoda")).unwrap();
+    assert!(a.contains("/REF/EXAMPLE_2020_I0000001/d01-x01-y01\n"), "{a}");
+    let c = fs::read_to_string(site.join("t3/c20-v1-t3.yoda")).unwrap();
+    assert!(c.contains("/REF/EXAMPLE_2020_I0000001/d03-x01-y02\n"), "{c}");
+    let page = fs::read_to_string(site.join("t3/index.html")).unwrap();
+    assert!(page.contains("written as d03-x01-y02"), "the YODA note is shown");
 }

@@ -136,6 +136,21 @@ impl ArchiveError {
     }
 }
 
+/// `text` with control characters escaped (`\u{1b}`), for details taken from a library's
+/// message, which may quote raw header bytes.
+pub(super) fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
+}
+
 fn after_text(member: &Option<String>) -> String {
     match member {
         Some(m) => format!("after member {m:?}"),

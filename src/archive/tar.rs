@@ -6,6 +6,7 @@ use std::io::{self, Cursor, Read};
 use tar::EntryType;
 
 use super::name::{self, Names};
+use super::error::printable;
 use super::{ArchiveError, Found, Limits};
 
 /// Is `head` (the first bytes of a stream) the start of a tar: a ustar or GNU header
@@ -114,7 +115,7 @@ impl Walk<'_> {
             },
             (false, _) => ArchiveError::Corrupt {
                 member: member.map(str::to_string),
-                detail: e.to_string(),
+                detail: printable(&e.to_string()),
             },
         }
     }

@@ -8,6 +8,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use super::name::{self, Names};
+use super::error::printable;
 use super::{ArchiveError, Found, Limits};
 
 /// Unix file types, as zip tools store them in the high half of the external attributes.
@@ -119,7 +120,7 @@ pub fn walk(
             Err(e) => {
                 return Err(ArchiveError::Corrupt {
                     member: Some(member),
-                    detail: e.to_string(),
+                    detail: printable(&e.to_string()),
                 });
             }
         }
@@ -161,7 +162,7 @@ fn member_error(e: ZipError, member: Option<&str>) -> ArchiveError {
         }
         (e, m) => ArchiveError::Corrupt {
             member: m.map(str::to_string),
-            detail: e.to_string(),
+            detail: printable(&e.to_string()),
         },
     }
 }
@@ -175,7 +176,7 @@ fn open_error(bytes: &[u8], e: ZipError) -> ArchiveError {
     if has_end_record {
         return ArchiveError::Corrupt {
             member: None,
-            detail: e.to_string(),
+            detail: printable(&e.to_string()),
         };
     }
 

@@ -3,6 +3,7 @@
 //!
 //! E001-E008: reading files. E010-E017: fields and documents. E020-E029: table data.
 //! E030-E038: files of a submission. E040-E046: records, keywords, cross-references.
+//! E047-E049: published (locked) versions.
 //! E050: I/O. E060-E063: custom data schemas (pyhf). E070: archives. W: warnings.
 
 pub const CODES: &[(&str, &str)] = &[
@@ -117,6 +118,18 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "E046",
         "a related table DOI is not of the form 10.17182/hepdata.N.vM/tK, or is listed twice",
+    ),
+    (
+        "E047",
+        "a file of a published version (one with a lock) was changed, added or removed",
+    ),
+    (
+        "E048",
+        "a lock file is malformed, its version folder is gone, or a published lock was replaced",
+    ),
+    (
+        "E049",
+        "a table or resource of a published version changed its number",
     ),
     ("E050", "a file could not be read"),
     (

@@ -2,6 +2,7 @@
 //! reads or writes files (file listings come with the model).
 
 pub mod codes;
+pub mod frozen;
 pub mod pyhf;
 mod record;
 mod submission;

@@ -72,4 +72,5 @@ pub fn check_record(record: &Record, out: &mut Vec<Diagnostic>) {
     for v in &record.versions {
         check_submission(&v.submission, out);
     }
+    super::frozen::check_frozen(record, out);
 }

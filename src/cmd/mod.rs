@@ -2,6 +2,10 @@
 
 pub mod build;
 pub mod check;
+pub mod hook;
+pub mod new_version;
+pub mod nginx;
+pub mod publish;
 
 /// Exit codes shared by every command.
 pub const EXIT_OK: i32 = 0;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::model::{Record, Resource, Table};
 
-use super::{links, number};
+use super::{links, math, number};
 
 /// The facets, in the order the search page shows them: (key, label, keyword name).
 pub const FACETS: [(&str, &str); 7] = [
@@ -224,7 +224,7 @@ pub fn index(records: &[&Record]) -> (Index, Vec<FacetPage>) {
             Some(RecordDoc {
                 id: record.id.clone(),
                 u: links::version(&record.id, latest.number),
-                t: plain_text(&m.title, usize::MAX),
+                t: plain_text(&math::plain(&m.title), usize::MAX),
                 m: meta,
                 a: plain_text(m.abstract_text.as_deref().unwrap_or_default(), ABSTRACT_TEXT),
                 f: own.iter().map(id_of).collect(),
@@ -237,7 +237,7 @@ pub fn index(records: &[&Record]) -> (Index, Vec<FacetPage>) {
                     .map(|(i, (t, vs))| {
                         TableDoc(
                             i + 1,
-                            plain_text(&t.name.value, usize::MAX),
+                            plain_text(&math::plain(&t.name.value), usize::MAX),
                             plain_text(t.description.as_deref().unwrap_or_default(), TABLE_TEXT),
                             vs.iter().map(id_of).collect(),
                         )

@@ -4,6 +4,7 @@ use anyhow::Result;
 use serde_json::json;
 
 use crate::config::Config;
+use crate::doi::jsonld;
 use crate::model::Record;
 use crate::render::links::{self, Dois};
 use crate::render::pages::{SiteView, Theme};
@@ -38,12 +39,17 @@ pub fn write_indexes(
     });
 
     let tables: usize = cards.iter().map(|c| c.tables).sum();
-    let home = json!({ "records": &cards[..cards.len().min(HOME_RECORDS)], "total": cards.len(), "tables": tables });
+    let catalog = jsonld::script_text(&jsonld::catalog(
+        &config.site.title,
+        &config.site.base_url,
+        &config.doi.publisher,
+    ));
+    let home = json!({ "records": &cards[..cards.len().min(HOME_RECORDS)], "total": cards.len(), "tables": tables, "jsonld": catalog });
     out.write(
         "index.html",
         theme.render("index.html", site, &home)?.as_bytes(),
     )?;
-    let all = json!({ "records": &cards, "total": cards.len(), "tables": tables });
+    let all = json!({ "records": &cards, "total": cards.len(), "tables": tables, "jsonld": catalog });
     out.write(
         "records/index.html",
         theme.render("records.html", site, &all)?.as_bytes(),

@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result};
 use serde_json::{Value as Json, json};
 
 use crate::config::Config;
+use crate::doi::{self, Target};
 use crate::model::{Record, Table, Version};
 use crate::render::formats::yoda::{YodaOptions, rivet_analysis, table_yoda_with};
 use crate::render::formats::{csv, json as json_format, yaml};
@@ -91,7 +92,10 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
             resources: per_table.get(i).cloned().unwrap_or_default(),
             yoda_notes: files.yoda_notes,
         });
-        let html = ctx.theme.render("table.html", ctx.site, &page)?;
+        let jsonld = write_doi_files(ctx, Target::Table(version.number, i + 1), &page.url, out)?;
+        let html = ctx
+            .theme
+            .render("table.html", ctx.site, &merge(&page, jsonld)?)?;
         out.write(&format!("{}index.html", page.url), html.as_bytes())?;
         if let Some(plot) = &page.plot {
             out.write(&format!("{}{}", page.url, plot.url), plot.svg.as_bytes())?;
@@ -115,10 +119,14 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
         published: ctx.published,
         resources: wide.clone(),
     });
-    let html = ctx.theme.render("version.html", ctx.site, &page)?;
+    let jsonld = write_doi_files(ctx, Target::Version(n), &page.url, out)?;
+    let html = ctx
+        .theme
+        .render("version.html", ctx.site, &merge(&page, jsonld)?)?;
     out.write(&format!("{}index.html", page.url), html.as_bytes())?;
     if page.latest {
-        let canonical = serde_json::json!({ "canonical": format!("{}{}", ctx.config.site.base_url.trim_end_matches('/'), page.url) });
+        let mut canonical = write_doi_files(ctx, Target::Record, &links::record(id), out)?;
+        canonical["canonical"] = json!(format!("{}{}", ctx.config.site.base_url.trim_end_matches('/'), page.url));
         let html = ctx
             .theme
             .render("version.html", ctx.site, &merge(&page, canonical)?)?;
@@ -146,6 +154,17 @@ fn merge<T: serde::Serialize>(page: &T, extra: Json) -> Result<Json> {
         map.extend(add);
     }
     Ok(value)
+}
+
+/// Writes `datacite.xml` and `citation.bib` beside the landing page at `dir` and returns
+/// `{"jsonld": ...}` for its head.
+fn write_doi_files(ctx: &Context, target: Target, dir: &str, out: &mut Output) -> Result<Json> {
+    let Some(files) = doi::landing(ctx.config, ctx.record, target, ctx.published) else {
+        return Ok(json!({}));
+    };
+    out.write(&format!("{dir}datacite.xml"), files.xml.as_bytes())?;
+    out.write(&format!("{dir}citation.bib"), files.bib.as_bytes())?;
+    Ok(json!({ "jsonld": files.jsonld }))
 }
 
 /// The on-disk path of a URL path: percent-decoding the one encoded segment.
@@ -176,7 +195,7 @@ fn write_resource_page(
     draft: bool,
     out: &mut Output,
 ) -> Result<()> {
-    let page = json!({
+    let mut page = json!({
         "record": view::record_head(ctx.config, ctx.record),
         "version": version.number,
         "version_url": links::version(&ctx.record.id, version.number),
@@ -184,6 +203,12 @@ fn write_resource_page(
         "k": k,
         "resource": r,
     });
+    // A resource file named like a sidecar keeps the name: its bytes are what the DOI gives.
+    if !matches!(r.name.as_str(), "datacite.xml" | "citation.bib") {
+        page["jsonld"] = write_doi_files(ctx, Target::Resource(version.number, k), &r.url, out)?
+            ["jsonld"]
+            .take();
+    }
     let html = ctx.theme.render("resource.html", ctx.site, &page)?;
     out.write(&format!("{}index.html", r.url), html.as_bytes())?;
     Ok(())

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""hepstatic's checker against the reference validator (hepdata-validator's Python API).
+
+Generates (or reuses) a synthetic corpus with ../shared/bench/gen_records.py, then checks
+every record's v1/ submission with both tools in alternation, for several rounds, and
+prints each tool's median throughput in MB/s (bytes of the v1/ folders per second of wall
+time), the ratio, and whether the two agree on every record's verdict.
+
+hepstatic runs as one process over all submissions (`check --format json -q v1 v1 ...`),
+timed from start to exit. The reference runs in this Python process, one
+`FullSubmissionValidator().validate(directory=...)` per submission, timed around the calls
+(interpreter start-up and imports excluded, in the reference's favour).
+
+Installs nothing: run it with a Python that has hepdata-validator (see README.md).
+
+    python check_vs_reference.py [--records 100] [--rounds 3] [--corpus DIR]
+                                 [--hepstatic target/release/hepstatic]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen_records.py")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--records", type=int, default=100, help="records to generate (default 100)")
+    p.add_argument("--seed", default="1", help="gen_records.py seed (default 1)")
+    p.add_argument("--rounds", type=int, default=3, help="rounds of both tools (default 3)")
+    p.add_argument("--corpus", help="reuse this corpus folder (holding records/) instead of "
+                   "generating one in a temporary folder")
+    p.add_argument("--hepstatic", default=os.path.join(REPO, "target", "release", "hepstatic"),
+                   help="the hepstatic binary (default: target/release/hepstatic; build it "
+                   "with `cargo build --release`)")
+    p.add_argument("--show", type=int, default=5, help="verdict disagreements to print")
+    return p.parse_args()
+
+
+def generate(out, records, seed):
+    if not os.path.isfile(GEN):
+        sys.exit(f"{GEN} is missing: the benchmark needs ../shared beside the repository")
+    subprocess.run([sys.executable, GEN, "--records", str(records), "--seed", seed,
+                    "--out", out], check=True, stdout=subprocess.DEVNULL)
+
+
+def submissions(corpus):
+    """The v1/ folder of every record, sorted, and their total size in bytes."""
+    root = os.path.join(corpus, "records")
+    folders = sorted(os.path.join(root, r, "v1") for r in os.listdir(root)
+                     if os.path.isdir(os.path.join(root, r, "v1")))
+    size = 0
+    for folder in folders:
+        for dirpath, _, files in os.walk(folder):
+            size += sum(os.path.getsize(os.path.join(dirpath, f)) for f in files)
+    return folders, size
+
+
+def run_hepstatic(binary, folders):
+    """Wall time and {folder: (valid, errors, first message)} from one hepstatic run."""
+    start = time.perf_counter()
+    proc = subprocess.run([binary, "check", "--format", "json", "-q", *folders],
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        sys.exit(f"hepstatic failed (exit {proc.returncode}):\n{proc.stderr}")
+    verdicts = {}
+    for item in json.loads(proc.stdout)["inputs"]:
+        errors = [d for d in item["diagnostics"] if d["severity"] == "error"]
+        first = f'{errors[0]["code"]} {errors[0]["message"]}' if errors else ""
+        verdicts[item["path"]] = (item["verdict"] == "valid", item["errors"], first)
+    return elapsed, verdicts
+
+
+def run_reference(folders):
+    """Wall time and {folder: (valid, errors, first message)} from the reference's API."""
+    from hepdata_validator.full_submission_validator import FullSubmissionValidator
+
+    verdicts = {}
+    elapsed = 0.0
+    for folder in folders:
+        start = time.perf_counter()
+        validator = FullSubmissionValidator(autoload_remote_schemas=False)
+        valid = validator.validate(directory=folder)
+        messages = validator.get_messages()
+        elapsed += time.perf_counter() - start
+        errors = [m for msgs in messages.values() for m in msgs if m.level == "error"]
+        first = errors[0].message if errors else ""
+        verdicts[folder] = (bool(valid), len(errors), first)
+    return elapsed, verdicts
+
+
+def main():
+    args = parse_args()
+    if not os.path.isfile(args.hepstatic):
+        sys.exit(f"{args.hepstatic} is missing: run `cargo build --release` first")
+    try:
+        import hepdata_validator  # noqa: F401
+    except ImportError:
+        sys.exit("hepdata_validator is not importable: see bench/README.md "
+                 "(pip install hepdata-validator in a virtual environment)")
+
+    with tempfile.TemporaryDirectory(prefix="hepstatic-bench-") as tmp:
+        corpus = args.corpus
+        if not corpus:
+            corpus = tmp
+            print(f"generating {args.records} records with gen_records.py ...", flush=True)
+            generate(corpus, args.records, args.seed)
+        folders, size = submissions(corpus)
+        mb = size / 1e6
+        print(f"corpus: {len(folders)} submissions, {mb:.1f} MB", flush=True)
+
+        ours, theirs = [], []
+        for round_no in range(1, args.rounds + 1):
+            t_ours, v_ours = run_hepstatic(args.hepstatic, folders)
+            t_theirs, v_theirs = run_reference(folders)
+            ours.append(t_ours)
+            theirs.append(t_theirs)
+            print(f"round {round_no}: hepstatic {t_ours:8.3f} s {mb / t_ours:9.2f} MB/s | "
+                  f"reference {t_theirs:8.2f} s {mb / t_theirs:6.2f} MB/s", flush=True)
+
+        rate_ours = mb / statistics.median(ours)
+        rate_theirs = mb / statistics.median(theirs)
+        print()
+        print(f"hepstatic  median {rate_ours:9.2f} MB/s")
+        print(f"reference  median {rate_theirs:9.2f} MB/s")
+        print(f"ratio      {rate_ours / rate_theirs:9.1f}x (target: 100x)")
+
+        # Verdicts of the last round (both tools are deterministic).
+        differ = [f for f in folders if v_ours[f][0] != v_theirs[f][0]]
+        valid = sum(1 for f in folders if v_theirs[f][0])
+        print(f"verdicts   {len(folders) - len(differ)}/{len(folders)} the same "
+              f"(reference: {valid} valid, {len(folders) - valid} invalid)")
+        for f in differ[: args.show]:
+            name = os.path.relpath(f, corpus)
+            print(f"  {name}: hepstatic {'valid' if v_ours[f][0] else 'invalid'} "
+                  f"({v_ours[f][1]} errors; {v_ours[f][2][:100]}), reference "
+                  f"{'valid' if v_theirs[f][0] else 'invalid'} ({v_theirs[f][1]} errors; "
+                  f"{v_theirs[f][2][:100]})")
+        return 0 if not differ else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
