@@ -47,6 +47,24 @@ enum Command {
         #[arg(long, default_value = "site")]
         out: PathBuf,
     },
+    /// Build, then serve the site on localhost and rebuild when records change.
+    Serve {
+        /// The folder holding records/ (default: the current folder).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site.
+        #[arg(long, default_value = "site")]
+        out: PathBuf,
+        /// Address to listen on (loopback by default: this is a preview server).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port to listen on; 0 picks a free one (the address is printed).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Do not watch records/ and themes/ for changes.
+        #[arg(long)]
+        no_watch: bool,
+    },
     /// Freeze a version (write its lock and date); with --register, register its DOIs.
     Publish {
         /// The record's id (its folder in records/).
@@ -159,6 +177,22 @@ fn main() -> ExitCode {
             cmd::check::run(paths, &config.load_options(), &report)
         }
         Command::Build { root, out } => cmd::build::run(&config, root, out),
+        Command::Serve {
+            root,
+            out,
+            bind,
+            port,
+            no_watch,
+        } => {
+            let options = cmd::serve::Options {
+                root: root.clone(),
+                out: out.clone(),
+                bind: bind.clone(),
+                port: *port,
+                watch: !*no_watch,
+            };
+            cmd::serve::run(&config, &options)
+        }
         Command::Publish {
             id,
             version,

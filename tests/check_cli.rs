@@ -65,7 +65,10 @@ fn problems_exit_1_with_position_code_and_help() {
         err.contains("tests/fixtures/cli/invalid/data1.yaml:4:11: error[E023]:"),
         "{err}"
     );
-    assert!(err.ends_with("checked 1 input: 3 errors, 0 warnings\n"), "{err}");
+    assert!(
+        err.ends_with("checked 1 input: 3 errors, 0 warnings\n"),
+        "{err}"
+    );
     // Not a terminal: no colour codes.
     assert!(!err.contains('\x1b'));
     assert_eq!(stdout(&out), "");
@@ -194,12 +197,14 @@ fn github_annotations_one_per_diagnostic() {
     assert_eq!(exit_code(&out), 1);
     let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 4, "{lines:?}");
-    assert!(lines.contains(
-        &"::error file=tests/fixtures/cli/invalid/submission.yaml,line=4,col=1,title=E012::\
+    assert!(
+        lines.contains(
+            &"::error file=tests/fixtures/cli/invalid/submission.yaml,line=4,col=1,title=E012::\
           unexpected key \"descripton\" in a table document%0Ahelp: did you mean \
           `description`?"
-            .to_string()
-    ));
+                .to_string()
+        )
+    );
     assert!(lines.iter().any(|l| l.starts_with(
         "::warning file=tests/fixtures/cli/warning/submission.yaml,line=9,col=1,title=W002::"
     )));
@@ -373,7 +378,10 @@ fn rule_examples_match_the_checker() {
                 let updated = format!("{}{block}{}", &text[..start], &text[end + END.len()..]);
                 std::fs::write(&page, updated).unwrap();
             } else {
-                stale.push(format!("{code}: the example in {} is stale", page.display()));
+                stale.push(format!(
+                    "{code}: the example in {} is stale",
+                    page.display()
+                ));
             }
         }
     }
@@ -424,6 +432,8 @@ fn example_block(examples: &Path, code: &str, args: &str, printed: &str) -> Stri
         };
         block.push_str(&format!("`{file}`:\n\n```{lang}\n{text}```\n\n"));
     }
-    block.push_str(&format!("```console\n$ hepstatic check {args}\n{printed}```\n{END}"));
+    block.push_str(&format!(
+        "```console\n$ hepstatic check {args}\n{printed}```\n{END}"
+    ));
     block
 }

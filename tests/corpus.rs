@@ -45,8 +45,7 @@ struct Expected {
 fn expected(dir: &Path) -> Vec<Expected> {
     let text = std::fs::read_to_string(dir.join("EXPECTED.tsv")).unwrap();
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("EXPECTED.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("EXPECTED.json")).unwrap()).unwrap();
     text.lines()
         .skip(1)
         .map(|line| {
@@ -60,7 +59,8 @@ fn expected(dir: &Path) -> Vec<Expected> {
                 .filter(|m| m["level"] == "error")
                 .filter(|m| {
                     let text = m["message"].as_str().unwrap_or("");
-                    !text.contains(" is invalid HEPData YAML") && !text.contains(" is invalid against schema")
+                    !text.contains(" is invalid HEPData YAML")
+                        && !text.contains(" is invalid against schema")
                 })
                 .count();
             Expected {
@@ -79,7 +79,8 @@ fn expected(dir: &Path) -> Vec<Expected> {
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 
 fn run(path: &Path) -> Vec<Diagnostic> {
-    let loaded = load(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let loaded =
+        load(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     check(&loaded)
 }
 
@@ -138,7 +139,10 @@ fn verdicts_agree_with_the_reference_on_the_whole_corpus() {
     for (path, why) in KNOWN_DIFFERENCES {
         println!("  differs on purpose: {path}: {why}");
     }
-    assert!(wrong.is_empty(), "verdicts differ from the reference: {wrong:?}");
+    assert!(
+        wrong.is_empty(),
+        "verdicts differ from the reference: {wrong:?}"
+    );
 }
 
 /// The two schema-0.x records are valid under the schema they were written for, which a
@@ -150,7 +154,10 @@ fn old_records_pass_under_their_own_schema() {
         schema_version: "0.1.0".parse().unwrap(),
         ..Options::default()
     };
-    for item in ["submissions/v0-ins944911", "submissions/v0-ins1396331.tar.gz"] {
+    for item in [
+        "submissions/v0-ins944911",
+        "submissions/v0-ins1396331.tar.gz",
+    ] {
         let loaded = load(&dir.join(item), &options).unwrap();
         let diagnostics = check(&loaded);
         let errors: Vec<String> = diagnostics

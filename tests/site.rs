@@ -290,8 +290,13 @@ fn awkward_table_names_get_distinct_working_pages() {
     // The whole-version CSV archive has seven files, one per table (the reference writes
     // five, overwriting two).
     let url = rj["archives"]["csv"]["url"].as_str().unwrap();
-    let csvs = untar(&fs::read(site.join(url.trim_start_matches("http://localhost:8000/"))).unwrap());
-    let names: BTreeSet<&str> = csvs.iter().map(|(p, _)| p.as_str()).filter(|p| p.ends_with(".csv")).collect();
+    let csvs =
+        untar(&fs::read(site.join(url.trim_start_matches("http://localhost:8000/"))).unwrap());
+    let names: BTreeSet<&str> = csvs
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.ends_with(".csv"))
+        .collect();
     assert_eq!(names.len(), 7, "{names:?}");
     let submitted = fs::read_to_string(shared().join("cases/c09/input/submission.yaml")).unwrap();
     for (i, t) in tables.iter().enumerate() {
@@ -301,11 +306,17 @@ fn awkward_table_names_get_distinct_working_pages() {
         // Shown verbatim (HTML-escaped only; math as MathML with its source kept), on a
         // page of its own.
         let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
-        let title = format!("<title>{} · ", escape(&hepstatic::render::math::plain(name)));
+        let title = format!(
+            "<title>{} · ",
+            escape(&hepstatic::render::math::plain(name))
+        );
         assert!(page.contains(&title), "t{k}: {name} not in the page title");
         for (i, part) in name.split('$').enumerate() {
             let shown = if i % 2 == 1 {
-                format!("<annotation encoding=\"application/x-tex\">{}</annotation>", escape(part))
+                format!(
+                    "<annotation encoding=\"application/x-tex\">{}</annotation>",
+                    escape(part)
+                )
             } else {
                 escape(part)
             };
@@ -389,9 +400,9 @@ fn markdown_cannot_inject_script() {
         .iter()
         .filter(|f| f.ends_with(".html"))
     {
-        let html = fs::read_to_string(project.path().join("site").join(f))
-            .unwrap()
-            .replace("<script src=\"/static/search.js\" defer></script>", "");
+        let html = without_theme_scripts(
+            &fs::read_to_string(project.path().join("site").join(f)).unwrap(),
+        );
         assert!(!html.contains("<script"), "{f} carries a script");
         assert!(!html.contains("onerror"), "{f} carries an event handler");
         assert!(
@@ -416,10 +427,16 @@ fn tables_have_plots_math_and_pages_of_rows() {
     let svg = fs::read_to_string(site.join("record/star-30/v1/t1/star-30-v1-t1.svg")).unwrap();
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.contains("<title id=\"title\">") && svg.contains("<desc id=\"desc\">Plot of "));
-    assert!(svg.contains("logarithmic y axis"), "yields over decades: log axis");
+    assert!(
+        svg.contains("logarithmic y axis"),
+        "yields over decades: log axis"
+    );
 
     // Correlation matrices and likelihood scans are heat maps.
-    for t in ["ins1413748/v1/t100/ins1413748-v1-t100", "ins1241574/v1/t2/ins1241574-v1-t2"] {
+    for t in [
+        "ins1413748/v1/t100/ins1413748-v1-t100",
+        "ins1241574/v1/t2/ins1241574-v1-t2",
+    ] {
         let svg = fs::read_to_string(site.join(format!("record/{t}.svg"))).unwrap();
         assert!(svg.contains("<desc id=\"desc\">Heat map of "), "{t}");
         assert!(svg.contains("linearGradient"), "{t}: no colour scale");
@@ -433,10 +450,18 @@ fn tables_have_plots_math_and_pages_of_rows() {
 
     // The 20,000-row table: a summary, 200 rows, links to the other 99 pages.
     let page = fs::read_to_string(site.join("record/ins1241574/v1/t2/index.html")).unwrap();
-    assert!(page.len() < 200_000, "long table page is {} bytes", page.len());
-    assert!(page.contains("20000 rows, shown 200 at a time"), "no summary");
+    assert!(
+        page.len() < 200_000,
+        "long table page is {} bytes",
+        page.len()
+    );
+    assert!(
+        page.contains("20000 rows, shown 200 at a time"),
+        "no summary"
+    );
     assert!(page.contains("href=\"/record/ins1241574/v1/t2/rows/100/\""));
-    let last = fs::read_to_string(site.join("record/ins1241574/v1/t2/rows/100/index.html")).unwrap();
+    let last =
+        fs::read_to_string(site.join("record/ins1241574/v1/t2/rows/100/index.html")).unwrap();
     assert!(last.contains("rows 19801–20000 of 20000"));
     assert!(!site.join("record/ins1241574/v1/t2/rows/101").exists());
     let svg = fs::metadata(site.join("record/ins1241574/v1/t2/ins1241574-v1-t2.svg")).unwrap();
@@ -450,7 +475,10 @@ fn tables_have_plots_math_and_pages_of_rows() {
     }
     let yoda = fs::read_to_string(site.join("record/star-30/v1/t1/star-30-v1-t1.yoda")).unwrap();
     assert!(yoda.starts_with("BEGIN YODA_"), "{yoda}");
-    assert!(yoda.contains("Title: doi:10.5072/hepstatic.star-30.v1/t1\n"), "{yoda}");
+    assert!(
+        yoda.contains("Title: doi:10.5072/hepstatic.star-30.v1/t1\n"),
+        "{yoda}"
+    );
 }
 
 #[test]
@@ -468,7 +496,15 @@ fn search_index_and_facet_pages_work_without_script() {
     let keys: Vec<&str> = facets.iter().map(|f| f["key"].as_str().unwrap()).collect();
     assert_eq!(
         keys,
-        ["collaboration", "year", "reaction", "observable", "cmenergy", "phrase", "resource"]
+        [
+            "collaboration",
+            "year",
+            "reaction",
+            "observable",
+            "cmenergy",
+            "phrase",
+            "resource"
+        ]
     );
     for f in facets {
         for v in f["values"].as_array().unwrap() {
@@ -497,7 +533,9 @@ fn search_index_and_facet_pages_work_without_script() {
 fn feed_sitemap_robots_and_open_graph() {
     let site = build_all();
     let feed = fs::read_to_string(site.join("feed.atom")).unwrap();
-    assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(
+        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+    );
     assert_eq!(feed.matches("<entry>").count(), 8);
     let sitemap = fs::read_to_string(site.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>http://localhost:8000/record/star-30/v1/t1/</loc>"));
@@ -536,7 +574,10 @@ fn version_archives_unpack_into_one_folder_and_are_reproducible() {
 
     // The submission as submitted, every file byte for byte, under star-30-v1/.
     let url = archives["submission"]["url"].as_str().unwrap();
-    assert!(url.ends_with("/record/star-30/v1/star-30-v1.tar.gz"), "{url}");
+    assert!(
+        url.ends_with("/record/star-30/v1/star-30-v1.tar.gz"),
+        "{url}"
+    );
     let bytes = fs::read(local(url)).unwrap();
     assert_eq!(
         hepstatic::site::sha256_hex(&bytes),
@@ -576,7 +617,11 @@ fn version_archives_unpack_into_one_folder_and_are_reproducible() {
     // A second build gives the same bytes.
     let project = scratch_project(&["star-30"]);
     assert!(hepstatic(project.path(), &["build"]).status.success());
-    for name in ["star-30-v1.tar.gz", "star-30-v1-csv.tar.gz", "star-30-v1-yoda.tar.gz"] {
+    for name in [
+        "star-30-v1.tar.gz",
+        "star-30-v1-csv.tar.gz",
+        "star-30-v1-yoda.tar.gz",
+    ] {
         let again = fs::read(project.path().join("site/record/star-30/v1").join(name)).unwrap();
         let first = fs::read(site.join("record/star-30/v1").join(name)).unwrap();
         assert!(again == first, "{name} differs between two builds");
@@ -600,6 +645,7 @@ fn c26_math_and_markup() {
     let version = fs::read_to_string(site.join("record/c26/v1/index.html")).unwrap();
     let table = fs::read_to_string(site.join("record/c26/v1/t1/index.html")).unwrap();
     for html in [&version, &table] {
+        let html = &without_theme_scripts(html);
         assert!(!html.contains("<script"), "script");
         assert!(!html.contains("<iframe"), "iframe");
         assert!(!html.contains("onerror"), "event handler");
@@ -613,12 +659,17 @@ fn c26_math_and_markup() {
         r"\sigma_{\mathrm{fid}} = \sum_{i} a_{i} b_{i}",
     ] {
         assert!(
-            version.contains(&format!("<annotation encoding=\"application/x-tex\">{tex}</annotation>")),
+            version.contains(&format!(
+                "<annotation encoding=\"application/x-tex\">{tex}</annotation>"
+            )),
             "{tex} not rendered verbatim"
         );
     }
     // `\\` inside $$...$$ stays `\\`, rendered or shown as source.
-    assert!(version.contains(r"a_{1} = b_{1} \\ a_{2} = b_{2}"), "{version}");
+    assert!(
+        version.contains(r"a_{1} = b_{1} \\ a_{2} = b_{2}"),
+        "{version}"
+    );
     assert!(version.contains("display=\"block\"") || version.contains("class=\"tex\""));
     // No emphasis from underscores; allowed markup survives.
     assert!(!version.contains("<em>"), "{version}");
@@ -633,7 +684,10 @@ fn c26_math_and_markup() {
     let doc = read_json(&site.join("search/index.json"));
     let t = &doc["records"][0]["tables"][0];
     assert_eq!(t[1], "Table 26");
-    assert!(t[2].as_str().unwrap().contains("$E_{T}^{miss} > 200$ GeV"), "{t}");
+    assert!(
+        t[2].as_str().unwrap().contains("$E_{T}^{miss} > 200$ GeV"),
+        "{t}"
+    );
     assert!(!index.contains("<b>") && !index.contains("<script"));
 }
 
@@ -660,8 +714,21 @@ fn c27_long_table_stays_light() {
     assert!(svg < 60_000, "plot: {svg} bytes");
     let csv = fs::read_to_string(site.join("t1/c27-v1-t1.csv")).unwrap();
     assert!(csv.lines().count() > 60_000, "the download has every row");
-    assert_eq!(fs::read_dir(&site).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('t')).count(), 301);
-    let index = fs::metadata(project.path().join("site/search/index.json")).unwrap().len();
+    assert_eq!(
+        fs::read_dir(&site)
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('t'))
+            .count(),
+        301
+    );
+    let index = fs::metadata(project.path().join("site/search/index.json"))
+        .unwrap()
+        .len();
     assert!(index < 60_000, "search index: {index} bytes for 301 tables");
 }
 
@@ -671,14 +738,28 @@ fn c27_long_table_stays_light() {
 #[test]
 fn c20_yoda_downloads() {
     let project = scratch_project(&[]);
-    add_record(project.path(), "c20", &shared().join("cases/c20/input"), "YODA");
+    add_record(
+        project.path(),
+        "c20",
+        &shared().join("cases/c20/input"),
+        "YODA",
+    );
     let out = hepstatic(project.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let site = project.path().join("site/record/c20/v1");
     let a = fs::read_to_string(site.join("t1/c20-v1-t1.yoda")).unwrap();
-    assert!(a.contains("/REF/EXAMPLE_2020_I0000001/d01-x01-y01\n"), "{a}");
+    assert!(
+        a.contains("/REF/EXAMPLE_2020_I0000001/d01-x01-y01\n"),
+        "{a}"
+    );
     let c = fs::read_to_string(site.join("t3/c20-v1-t3.yoda")).unwrap();
-    assert!(c.contains("/REF/EXAMPLE_2020_I0000001/d03-x01-y02\n"), "{c}");
+    assert!(
+        c.contains("/REF/EXAMPLE_2020_I0000001/d03-x01-y02\n"),
+        "{c}"
+    );
     let page = fs::read_to_string(site.join("t3/index.html")).unwrap();
-    assert!(page.contains("written as d03-x01-y02"), "the YODA note is shown");
+    assert!(
+        page.contains("written as d03-x01-y02"),
+        "the YODA note is shown"
+    );
 }

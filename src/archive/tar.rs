@@ -5,8 +5,8 @@ use std::io::{self, Cursor, Read};
 
 use tar::EntryType;
 
-use super::name::{self, Names};
 use super::error::printable;
+use super::name::{self, Names};
 use super::{ArchiveError, Found, Limits};
 
 /// Is `head` (the first bytes of a stream) the start of a tar: a ustar or GNU header

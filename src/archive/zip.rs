@@ -7,8 +7,8 @@ use zip::CompressionMethod;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
-use super::name::{self, Names};
 use super::error::printable;
+use super::name::{self, Names};
 use super::{ArchiveError, Found, Limits};
 
 /// Unix file types, as zip tools store them in the high half of the external attributes.

@@ -159,7 +159,6 @@ pub const CODES: &[(&str, &str)] = &[
     ("W002", "an empty YAML document (a stray ---)"),
     ("W003", "a value is empty text, an invisible cell"),
     ("W004", "a percentage uncertainty of a zero value"),
-    ("W005", "a value is a number written in quotes"),
     (
         "W006",
         "a JSON file has a comma before a closing bracket, which strict JSON forbids",
@@ -227,7 +226,10 @@ mod tests {
             }
         }
         for code in &used {
-            assert!(CODES.iter().any(|(c, _)| c == code), "{code} is used but not listed");
+            assert!(
+                CODES.iter().any(|(c, _)| c == code),
+                "{code} is used but not listed"
+            );
         }
         for (code, _) in CODES {
             assert!(used.contains(*code), "{code} is listed but never used");

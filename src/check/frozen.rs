@@ -74,7 +74,10 @@ fn check_lock(record: &Record, n: u32, lock_file: &Path, out: &mut Vec<Diagnosti
             .with_help("lock files are written by `hepstatic publish`; restore this one from git"),
         );
     }
-    if locked.is_empty() && bad.is_empty() {
+    if !bad.is_empty() {
+        return;
+    }
+    if locked.is_empty() {
         out.push(
             Diagnostic::error("E048", lock_file, Pos::NONE, "this lock file lists no file")
                 .with_help("restore it from git, or remove it if the version was never published"),

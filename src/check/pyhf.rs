@@ -197,7 +197,11 @@ impl Walker<'_> {
 
     fn workspace(&mut self, root: &Node) -> Option<Summary> {
         let entries = self.object(root, "", &WORKSPACE_KEYS, &WORKSPACE_KEYS)?;
-        let get = |k: &str| entries.iter().find(|(n, _)| n.as_scalar().is_some_and(|s| s.text == k));
+        let get = |k: &str| {
+            entries
+                .iter()
+                .find(|(n, _)| n.as_scalar().is_some_and(|s| s.text == k))
+        };
         if let Some((_, version)) = get("version")
             && version.as_scalar().and_then(|s| s.as_str()) != Some("1.0.0")
         {
@@ -291,14 +295,21 @@ impl Walker<'_> {
         let mut seen = HashSet::new();
         for (j, s) in samples.iter().enumerate() {
             let sptr = format!("{ptr}/samples/{j}");
-            let Some(entries) =
-                self.object(s, &sptr, &["name", "data", "modifiers"], &["name", "data", "modifiers"])
-            else {
+            let Some(entries) = self.object(
+                s,
+                &sptr,
+                &["name", "data", "modifiers"],
+                &["name", "data", "modifiers"],
+            ) else {
                 continue;
             };
             let _ = entries;
-            let sample = s.get("name").and_then(|n| self.string(n, &format!("{sptr}/name")));
-            let len = s.get("data").and_then(|d| self.numbers(d, &format!("{sptr}/data")));
+            let sample = s
+                .get("name")
+                .and_then(|n| self.string(n, &format!("{sptr}/name")));
+            let len = s
+                .get("data")
+                .and_then(|d| self.numbers(d, &format!("{sptr}/data")));
             if let Some(sample) = &sample {
                 if !seen.insert(sample.clone()) {
                     self.error(
@@ -357,15 +368,23 @@ impl Walker<'_> {
         bins: Option<usize>,
         types: &mut HashMap<String, (String, String)>,
     ) {
-        let Some(_) = self.object(node, ptr, &["name", "type", "data"], &["name", "type", "data"])
+        let Some(_) = self.object(
+            node,
+            ptr,
+            &["name", "type", "data"],
+            &["name", "type", "data"],
+        ) else {
+            return;
+        };
+        let Some(name) = node
+            .get("name")
+            .and_then(|n| self.string(n, &format!("{ptr}/name")))
         else {
             return;
         };
-        let Some(name) = node.get("name").and_then(|n| self.string(n, &format!("{ptr}/name")))
-        else {
-            return;
-        };
-        let Some(kind) = node.get("type").and_then(|n| self.string(n, &format!("{ptr}/type")))
+        let Some(kind) = node
+            .get("type")
+            .and_then(|n| self.string(n, &format!("{ptr}/type")))
         else {
             return;
         };
@@ -433,14 +452,25 @@ impl Walker<'_> {
                         "E061",
                         data.pos,
                         &dptr,
-                        format!("a {kind} modifier takes null data, found {}", data.describe()),
+                        format!(
+                            "a {kind} modifier takes null data, found {}",
+                            data.describe()
+                        ),
                         "write \"data\": null",
                     );
                 }
             }
             "shapesys" | "staterror" => per_bin(self, data, &dptr),
             "histosys" => {
-                if self.object(data, &dptr, &["lo_data", "hi_data"], &["lo_data", "hi_data"]).is_some() {
+                if self
+                    .object(
+                        data,
+                        &dptr,
+                        &["lo_data", "hi_data"],
+                        &["lo_data", "hi_data"],
+                    )
+                    .is_some()
+                {
                     for key in ["lo_data", "hi_data"] {
                         if let Some(d) = data.get(key) {
                             per_bin(self, d, &format!("{dptr}/{key}"));
@@ -449,7 +479,10 @@ impl Walker<'_> {
                 }
             }
             "normsys" => {
-                if self.object(data, &dptr, &["lo", "hi"], &["lo", "hi"]).is_some() {
+                if self
+                    .object(data, &dptr, &["lo", "hi"], &["lo", "hi"])
+                    .is_some()
+                {
                     for key in ["lo", "hi"] {
                         if let Some(d) = data.get(key)
                             && !is_number(d)
@@ -473,13 +506,21 @@ impl Walker<'_> {
         let mut seen: HashSet<String> = HashSet::new();
         for (i, o) in items.iter().enumerate() {
             let ptr = format!("/observations/{i}");
-            if self.object(o, &ptr, &["name", "data"], &["name", "data"]).is_none() {
+            if self
+                .object(o, &ptr, &["name", "data"], &["name", "data"])
+                .is_none()
+            {
                 continue;
             }
-            let Some(name) = o.get("name").and_then(|n| self.string(n, &format!("{ptr}/name"))) else {
+            let Some(name) = o
+                .get("name")
+                .and_then(|n| self.string(n, &format!("{ptr}/name")))
+            else {
                 continue;
             };
-            let len = o.get("data").and_then(|d| self.numbers(d, &format!("{ptr}/data")));
+            let len = o
+                .get("data")
+                .and_then(|d| self.numbers(d, &format!("{ptr}/data")));
             if !seen.insert(name.clone()) {
                 self.error(
                     "E063",
@@ -556,7 +597,12 @@ impl Walker<'_> {
         let name = self.string(node.get("name")?, &format!("{ptr}/name"))?;
         let config = node.get("config")?;
         let cptr = format!("{ptr}/config");
-        self.object(config, &cptr, &["poi", "parameters"], &["poi", "parameters"])?;
+        self.object(
+            config,
+            &cptr,
+            &["poi", "parameters"],
+            &["poi", "parameters"],
+        )?;
         let poi_node = config.get("poi")?;
         let poi = self.string(poi_node, &format!("{cptr}/poi"))?;
         if let Some(params) = config.get("parameters")
@@ -583,7 +629,10 @@ impl Walker<'_> {
                     }
                 }
                 if let Some(fixed) = p.get("fixed")
-                    && !matches!(fixed.as_scalar().map(|s| s.resolve()), Some(Resolved::Bool(_)))
+                    && !matches!(
+                        fixed.as_scalar().map(|s| s.resolve()),
+                        Some(Resolved::Bool(_))
+                    )
                 {
                     self.error(
                         "E061",
@@ -635,7 +684,10 @@ mod tests {
 }"#;
 
     fn check(text: &str) -> (Option<Summary>, Vec<Diagnostic>) {
-        let doc = parse(text, Path::new("ws.json"), true).unwrap().docs.remove(0);
+        let doc = parse(text, Path::new("ws.json"), true)
+            .unwrap()
+            .docs
+            .remove(0);
         let mut out = Vec::new();
         let s = check_workspace_strict(&doc, Path::new("ws.json"), &mut out);
         (s, out)
@@ -646,7 +698,14 @@ mod tests {
         let (summary, out) = check(OK);
         assert!(out.is_empty(), "{out:?}");
         let s = summary.unwrap();
-        assert_eq!(s.channels, [("SR".to_string(), 2, vec!["bkg".to_string(), "sig".to_string()])]);
+        assert_eq!(
+            s.channels,
+            [(
+                "SR".to_string(),
+                2,
+                vec!["bkg".to_string(), "sig".to_string()]
+            )]
+        );
         assert_eq!(s.measurements, [("meas".to_string(), "mu_SIG".to_string())]);
         assert_eq!(s.parameters, ["bkg_norm", "lumi", "mu_SIG", "stat_SR"]);
     }
@@ -654,7 +713,10 @@ mod tests {
     #[test]
     fn a_missing_poi_is_a_warning_unless_strict() {
         let text = OK.replace("\"poi\": \"mu_SIG\"", "\"poi\": \"mu_X\"");
-        let doc = parse(&text, Path::new("ws.json"), true).unwrap().docs.remove(0);
+        let doc = parse(&text, Path::new("ws.json"), true)
+            .unwrap()
+            .docs
+            .remove(0);
         let mut out = Vec::new();
         assert!(check_workspace(&doc, Path::new("ws.json"), &mut out).is_some());
         assert_eq!(out[0].code, "W013");
@@ -663,15 +725,48 @@ mod tests {
     #[test]
     fn mistakes_are_named_by_pointer() {
         let cases = [
-            (OK.replace("\"samples\": [", "\"samples_typo\": ["), "/channels/0: unexpected key \"samples_typo\""),
-            (OK.replace("[52.0, 21.0]", "[52.0, 21.0, 3.0]"), "/observations/0/data: observation \"SR\" has 3 bins"),
-            (OK.replace("[5.0, 3.0]", "[5.0]"), "staterror modifier \"stat_SR\" on sample \"bkg\" has 1 values for 2 bins"),
-            (OK.replace("\"poi\": \"mu_SIG\"", "\"poi\": \"mu_X\""), "/measurements/0/config/poi: the parameter of interest \"mu_X\""),
-            (OK.replace("\"auxdata\"", "\"value\": 1.0, \"auxdata\""), "/measurements/0/config/parameters/0: unexpected key \"value\""),
-            (OK.replace("[{\"name\": \"SR\", \"data\": [52.0, 21.0]}]", "[]"), "/observations: must not be empty"),
-            (OK.replace("\"stat_SR\", \"type\": \"staterror\"", "\"bkg_norm\", \"type\": \"staterror\""), "modifier \"bkg_norm\" is a staterror here"),
-            (OK.replace("\"lumi\", \"type\": \"lumi\"", "\"lumi2\", \"type\": \"lumi\""), "a lumi modifier must be named \"lumi\""),
-            (OK.replace("\"version\": \"1.0.0\"", "\"version\": \"2.0\""), "/version: must be \"1.0.0\""),
+            (
+                OK.replace("\"samples\": [", "\"samples_typo\": ["),
+                "/channels/0: unexpected key \"samples_typo\"",
+            ),
+            (
+                OK.replace("[52.0, 21.0]", "[52.0, 21.0, 3.0]"),
+                "/observations/0/data: observation \"SR\" has 3 bins",
+            ),
+            (
+                OK.replace("[5.0, 3.0]", "[5.0]"),
+                "staterror modifier \"stat_SR\" on sample \"bkg\" has 1 values for 2 bins",
+            ),
+            (
+                OK.replace("\"poi\": \"mu_SIG\"", "\"poi\": \"mu_X\""),
+                "/measurements/0/config/poi: the parameter of interest \"mu_X\"",
+            ),
+            (
+                OK.replace("\"auxdata\"", "\"value\": 1.0, \"auxdata\""),
+                "/measurements/0/config/parameters/0: unexpected key \"value\"",
+            ),
+            (
+                OK.replace("[{\"name\": \"SR\", \"data\": [52.0, 21.0]}]", "[]"),
+                "/observations: must not be empty",
+            ),
+            (
+                OK.replace(
+                    "\"stat_SR\", \"type\": \"staterror\"",
+                    "\"bkg_norm\", \"type\": \"staterror\"",
+                ),
+                "modifier \"bkg_norm\" is a staterror here",
+            ),
+            (
+                OK.replace(
+                    "\"lumi\", \"type\": \"lumi\"",
+                    "\"lumi2\", \"type\": \"lumi\"",
+                ),
+                "a lumi modifier must be named \"lumi\"",
+            ),
+            (
+                OK.replace("\"version\": \"1.0.0\"", "\"version\": \"2.0\""),
+                "/version: must be \"1.0.0\"",
+            ),
         ];
         for (text, expected) in cases {
             let (summary, out) = check(&text);

@@ -113,7 +113,10 @@ fn check_resource(r: &Resource, sub: &Submission, out: &mut Vec<Diagnostic>) {
                     "E038",
                     file,
                     loc.pos,
-                    format!("resource location \"{}\" is not a well-formed URL: {why}", loc.value),
+                    format!(
+                        "resource location \"{}\" is not a well-formed URL: {why}",
+                        loc.value
+                    ),
                 )
                 .with_help("give a full URL such as https://example.org/page, without spaces"),
             );
@@ -135,10 +138,7 @@ fn check_resource(r: &Resource, sub: &Submission, out: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    let present = sub
-        .files
-        .iter()
-        .any(|f| f.name == loc.value && !f.is_dir);
+    let present = sub.files.iter().any(|f| f.name == loc.value && !f.is_dir);
     if !present {
         out.push(
             Diagnostic::error(
@@ -156,7 +156,9 @@ fn check_resource(r: &Resource, sub: &Submission, out: &mut Vec<Diagnostic>) {
 
 /// `scheme://host/...` with a scheme a browser or `curl` follows, a host, and no spaces.
 fn check_url(url: &str) -> Result<(), &'static str> {
-    let (scheme, rest) = url.split_once("://").ok_or("it has no scheme such as https://")?;
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or("it has no scheme such as https://")?;
     if !matches!(
         scheme.to_ascii_lowercase().as_str(),
         "http" | "https" | "ftp" | "ftps"
@@ -199,9 +201,10 @@ fn check_unreferenced(sub: &Submission, out: &mut Vec<Diagnostic>) {
         named.insert(&r.location.value);
     }
     let referenced_dir = |dir: &str| {
-        named
-            .iter()
-            .any(|n| n.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/')))
+        named.iter().any(|n| {
+            n.strip_prefix(dir)
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
     };
     let present: BTreeSet<&str> = sub.files.iter().map(|f| f.name.as_str()).collect();
     for entry in &sub.files {
@@ -245,7 +248,13 @@ mod tests {
     fn urls() {
         assert!(check_url("https://example.org/analysis-code").is_ok());
         assert!(check_url("http://user@host.cern.ch:8080/x?y#z").is_ok());
-        for bad in ["https://", "https:// example.org", "mailto://x", "https://exa mple.org", "http:///path"] {
+        for bad in [
+            "https://",
+            "https:// example.org",
+            "mailto://x",
+            "https://exa mple.org",
+            "http:///path",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }

@@ -19,15 +19,32 @@ pub fn check_table(table: &Table, version: SchemaVersion, out: &mut Vec<Diagnost
 }
 
 /// Rules on a table's variables; `file` is where the data were written.
-pub fn check_data(file: &Path, data: &TableData, version: SchemaVersion, out: &mut Vec<Diagnostic>) {
+pub fn check_data(
+    file: &Path,
+    data: &TableData,
+    version: SchemaVersion,
+    out: &mut Vec<Diagnostic>,
+) {
     if !version.is_v0() {
         check_lengths(file, data, out);
     }
     for (i, var) in data.independent.iter().enumerate() {
-        check_independent(file, var, &format!("independent_variables[{i}]"), version, out);
+        check_independent(
+            file,
+            var,
+            &format!("independent_variables[{i}]"),
+            version,
+            out,
+        );
     }
     for (i, var) in data.dependent.iter().enumerate() {
-        check_dependent(file, var, &format!("dependent_variables[{i}]"), version, out);
+        check_dependent(
+            file,
+            var,
+            &format!("dependent_variables[{i}]"),
+            version,
+            out,
+        );
     }
 }
 
@@ -92,11 +109,14 @@ fn check_lengths(file: &Path, data: &TableData, out: &mut Vec<Diagnostic>) {
         .collect();
     for (path, var) in &all {
         if var.values.len() != expected {
+            // Point at the first surplus row, often a row that should have been nested
+            // in the one before it; a short variable is pointed at as a whole.
+            let pos = var.values.get(expected).map_or(var.pos, |p| p.pos);
             out.push(
                 Diagnostic::error(
                     "E020",
                     file,
-                    var.pos,
+                    pos,
                     format!(
                         "{path} (\"{}\") has {} rows, but the table has {expected} (rows per variable: {})",
                         var.name.value,
@@ -200,7 +220,10 @@ fn check_independent(
             }
         }
     }
-    for (open, side, edge) in [(&overflows, "overflow", "high: .inf"), (&underflows, "underflow", "low: -.inf")] {
+    for (open, side, edge) in [
+        (&overflows, "overflow", "high: .inf"),
+        (&underflows, "underflow", "low: -.inf"),
+    ] {
         if open.len() > 1 {
             let starts: Vec<&str> = open.iter().map(|(k, _)| k.as_str()).collect();
             out.push(
@@ -263,7 +286,9 @@ fn check_dependent(
                                 if x.is_nan() { "NaN" } else { "infinite" }
                             ),
                         )
-                        .with_help("give a finite number; leave out an uncertainty that is not known"),
+                        .with_help(
+                            "give a finite number; leave out an uncertainty that is not known",
+                        ),
                     );
                 }
                 if let Amount::Percent(pct) = a {
@@ -384,7 +409,9 @@ mod tests {
         ] {
             assert!(is_text_range(t), "{t}");
         }
-        for t in ["-5", "1e-3", "pT > 5", "2.0.0", "-", ".5-1", "1-2 GeV", "a-b"] {
+        for t in [
+            "-5", "1e-3", "pT > 5", "2.0.0", "-", ".5-1", "1-2 GeV", "a-b",
+        ] {
             assert!(!is_text_range(t), "{t}");
         }
     }

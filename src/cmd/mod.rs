@@ -6,6 +6,7 @@ pub mod hook;
 pub mod new_version;
 pub mod nginx;
 pub mod publish;
+pub mod serve;
 
 /// Exit codes shared by every command.
 pub const EXIT_OK: i32 = 0;

@@ -49,7 +49,10 @@ pub fn run(config: &Config, options: &Options) -> Result<i32> {
 
 /// The text of the server block: two `map`s (http level) and the `server`.
 pub fn server_block(config: &Config, records: &[Record], options: &Options, site: &Path) -> String {
-    let server_name = options.server_name.clone().unwrap_or_else(|| host(&config.site.base_url));
+    let server_name = options
+        .server_name
+        .clone()
+        .unwrap_or_else(|| host(&config.site.base_url));
     let mut t = String::new();
     let _ = writeln!(
         t,
@@ -85,7 +88,10 @@ pub fn server_block(config: &Config, records: &[Record], options: &Options, site
     }
     t.push_str("}\n\n");
     for landing in &skipped {
-        let _ = writeln!(t, "# {landing}: its file name cannot be written here; HTML only");
+        let _ = writeln!(
+            t,
+            "# {landing}: its file name cannot be written here; HTML only"
+        );
     }
     let _ = write!(
         t,

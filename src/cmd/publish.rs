@@ -46,15 +46,15 @@ pub fn run(config: &Config, options: &Options) -> Result<i32> {
 
     // Only a record the checker passes is frozen: a lock would make its errors permanent.
     let Some(mut record) = checked_record(config, &record_dir)? else {
-        eprintln!(
-            "publish refused: {} has errors; fix them first",
-            options.id
-        );
+        eprintln!("publish refused: {} has errors; fix them first", options.id);
         return Ok(EXIT_PROBLEMS);
     };
     let n = match options.version {
         Some(n) => n,
-        None => record.latest().map(|v| v.number).context("no version folder")?,
+        None => record
+            .latest()
+            .map(|v| v.number)
+            .context("no version folder")?,
     };
     if !record.versions.iter().any(|v| v.number == n) {
         bail!("{} has no version {n}", options.id);
@@ -69,7 +69,11 @@ pub fn run(config: &Config, options: &Options) -> Result<i32> {
         }
     };
     if !already {
-        let verb = if options.dry_run { "would write" } else { "wrote" };
+        let verb = if options.dry_run {
+            "would write"
+        } else {
+            "wrote"
+        };
         eprintln!(
             "{}: version {n} published: {verb} {} ({} files) and `date: {date}` in record.yaml",
             options.id,
@@ -88,7 +92,7 @@ pub fn run(config: &Config, options: &Options) -> Result<i32> {
         );
     }
     if !options.register {
-        if !options.dry_run {
+        if !options.dry_run && !already {
             eprintln!(
                 "next: commit records/{}/ and push; `hepstatic publish {} --register` registers the DOIs",
                 options.id, options.id
@@ -101,7 +105,10 @@ pub fn run(config: &Config, options: &Options) -> Result<i32> {
     let registrations = registrations(config, &record, &published);
     if options.dry_run {
         for r in &registrations {
-            println!("{}", serde_json::to_string_pretty(&register::payload(r, true))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&register::payload(r, true))?
+            );
         }
         eprintln!(
             "dry run: {} DOIs would be registered at {}",
@@ -184,7 +191,10 @@ pub(crate) fn record_dir(root: &Path, id: &str) -> Result<PathBuf> {
     };
     let dir = records.join(id);
     if !dir.join("record.yaml").is_file() {
-        bail!("there is no record {id} (no {})", dir.join("record.yaml").display());
+        bail!(
+            "there is no record {id} (no {})",
+            dir.join("record.yaml").display()
+        );
     }
     Ok(dir)
 }

@@ -49,7 +49,12 @@ pub fn dataset(m: &Metadata, part_of: Option<&str>) -> Json {
     }
     d.insert(
         "license".into(),
-        json!(m.rights.url.clone().unwrap_or_else(|| m.rights.name.clone())),
+        json!(
+            m.rights
+                .url
+                .clone()
+                .unwrap_or_else(|| m.rights.name.clone())
+        ),
     );
     d.insert("isAccessibleForFree".into(), json!(true));
     if !m.subjects.is_empty() {
@@ -65,7 +70,10 @@ pub fn dataset(m: &Metadata, part_of: Option<&str>) -> Json {
         .filter(|r| r.relation == "IsSupplementTo")
         .map(|r| match r.kind {
             "DOI" => format!("https://doi.org/{}", r.id),
-            "arXiv" => format!("https://arxiv.org/abs/{}", r.id.trim_start_matches("arXiv:")),
+            "arXiv" => format!(
+                "https://arxiv.org/abs/{}",
+                r.id.trim_start_matches("arXiv:")
+            ),
             _ => r.id.clone(),
         })
         .collect();

@@ -196,10 +196,12 @@ pub fn metadata(
             meta.type_text = "HEPData record".to_string();
             meta.version = None;
             meta.draft = !record.versions.iter().any(|v| published(v.number));
-            meta.descriptions.extend(abstract_text.map(|a| ("Abstract", a)));
+            meta.descriptions
+                .extend(abstract_text.map(|a| ("Abstract", a)));
             meta.subjects = subjects(version.submission.tables.iter());
             for v in record.versions.iter().filter(|v| published(v.number)) {
-                meta.related.push(doi_relation("HasVersion", dois.version(id, v.number)));
+                meta.related
+                    .push(doi_relation("HasVersion", dois.version(id, v.number)));
             }
         }
         Target::Version(_) => {
@@ -207,21 +209,26 @@ pub fn metadata(
             meta.landing_url = format!("{base}{}", links::version(id, n));
             meta.url = meta.landing_url.clone();
             meta.type_text = "HEPData record version".to_string();
-            meta.descriptions.extend(abstract_text.map(|a| ("Abstract", a)));
+            meta.descriptions
+                .extend(abstract_text.map(|a| ("Abstract", a)));
             meta.descriptions.extend(comment.map(|c| ("Other", c)));
             if let Some(msg) = log.and_then(|l| l.message.clone()) {
                 meta.descriptions
                     .push(("Other", format!("Version {n}: {msg}")));
             }
             meta.subjects = subjects(version.submission.tables.iter());
-            meta.sizes.push(plural(version.submission.tables.len(), "table"));
+            meta.sizes
+                .push(plural(version.submission.tables.len(), "table"));
             meta.formats = vec!["application/gzip"];
-            meta.related.push(doi_relation("IsVersionOf", dois.record(id)));
+            meta.related
+                .push(doi_relation("IsVersionOf", dois.record(id)));
             for k in 1..=version.submission.tables.len() {
-                meta.related.push(doi_relation("HasPart", dois.table(id, n, k)));
+                meta.related
+                    .push(doi_relation("HasPart", dois.table(id, n, k)));
             }
             for k in 1..=version.submission.local_resources().count() {
-                meta.related.push(doi_relation("HasPart", dois.resource(id, n, k)));
+                meta.related
+                    .push(doi_relation("HasPart", dois.resource(id, n, k)));
             }
             let dir = links::version(id, n);
             for format in [None, Some("csv"), Some("json"), Some("yoda")] {
@@ -239,7 +246,12 @@ pub fn metadata(
             meta.title = format!("\"{}\" of \"{paper}\"", math::plain(&table.name.value));
             meta.type_general = "Dataset";
             meta.type_text = "HEPData table".to_string();
-            meta.rights = rights(table.license.as_ref().or(version.submission.license.as_ref()));
+            meta.rights = rights(
+                table
+                    .license
+                    .as_ref()
+                    .or(version.submission.license.as_ref()),
+            );
             if let Some(d) = table.description.clone().filter(|d| !d.trim().is_empty()) {
                 meta.descriptions.push(("Abstract", d));
             }
@@ -248,7 +260,8 @@ pub fn metadata(
                     .push(("Other", format!("Location in the publication: {loc}")));
             }
             meta.subjects = subjects(std::iter::once(table));
-            meta.related.push(doi_relation("IsPartOf", dois.version(id, n)));
+            meta.related
+                .push(doi_relation("IsPartOf", dois.version(id, n)));
             let dir = links::table(id, n, k);
             match &table.data {
                 Some(data) => {
@@ -273,7 +286,10 @@ pub fn metadata(
             }
         }
         Target::Resource(_, k) => {
-            let resource = version.submission.local_resources().nth(k.checked_sub(1)?)?;
+            let resource = version
+                .submission
+                .local_resources()
+                .nth(k.checked_sub(1)?)?;
             let name = resource.file_name();
             meta.doi = dois.resource(id, n, k);
             meta.landing_url = format!("{base}{}", links::resource(id, n, k));
@@ -288,7 +304,11 @@ pub fn metadata(
             if let Some(l) = &resource.license {
                 meta.rights = rights(Some(l));
             }
-            if let Some(d) = resource.description.clone().filter(|d| !d.trim().is_empty()) {
+            if let Some(d) = resource
+                .description
+                .clone()
+                .filter(|d| !d.trim().is_empty())
+            {
                 meta.descriptions.push(("Abstract", d));
             }
             if let Ok(size) = std::fs::metadata(version.dir.join(name)) {
@@ -300,7 +320,8 @@ pub fn metadata(
                 url: meta.url.clone(),
                 mime,
             });
-            meta.related.push(doi_relation("IsPartOf", dois.version(id, n)));
+            meta.related
+                .push(doi_relation("IsPartOf", dois.version(id, n)));
         }
     }
     meta.related.extend(paper_relations(record));

@@ -115,10 +115,7 @@ impl Client {
                 Ok(outcome) => return Ok(outcome),
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Transient(e)) if attempt >= self.options.attempts => {
-                    return Err(e.context(format!(
-                        "{}: gave up after {attempt} tries",
-                        r.doi
-                    )));
+                    return Err(e.context(format!("{}: gave up after {attempt} tries", r.doi)));
                 }
                 Err(Failure::Transient(e)) => {
                     eprintln!(

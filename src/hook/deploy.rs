@@ -48,16 +48,30 @@ pub fn deploy(repo: &Path, branch: &str, web_root: &Path) -> Result<i32> {
     let build_name = format!("{}-{stamp}", &rev[..rev.len().min(12)]);
     let out = builds.join(&build_name);
 
-    eprintln!("hepstatic: building {branch} ({}) into {}", &rev[..rev.len().min(12)], web_root.display());
+    eprintln!(
+        "hepstatic: building {branch} ({}) into {}",
+        &rev[..rev.len().min(12)],
+        web_root.display()
+    );
     let code = crate::cmd::build::run(&config, scratch.path(), &out)?;
     if code != crate::cmd::EXIT_OK {
-        eprintln!("hepstatic: the build failed; {} still serves the previous site", web_root.display());
+        eprintln!(
+            "hepstatic: the build failed; {} still serves the previous site",
+            web_root.display()
+        );
         return Ok(code);
     }
     let previous = fs::read_link(web_root).ok();
-    swap_link(web_root, &Path::new(&format!(".{name}.builds")).join(&build_name))?;
+    swap_link(
+        web_root,
+        &Path::new(&format!(".{name}.builds")).join(&build_name),
+    )?;
     prune(&builds, &build_name, previous.as_deref());
-    eprintln!("hepstatic: {} now serves {}", web_root.display(), &rev[..rev.len().min(12)]);
+    eprintln!(
+        "hepstatic: {} now serves {}",
+        web_root.display(),
+        &rev[..rev.len().min(12)]
+    );
     Ok(crate::cmd::EXIT_OK)
 }
 
@@ -91,7 +105,9 @@ fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
 
 #[cfg(not(unix))]
 fn symlink(_: &Path, _: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::other("the web root link needs a Unix system"))
+    Err(std::io::Error::other(
+        "the web root link needs a Unix system",
+    ))
 }
 
 /// Removes old builds, keeping the one just made and the one it replaced (a reader may

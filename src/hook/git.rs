@@ -51,7 +51,10 @@ pub fn rev_parse(repo: &Path, rev: &str) -> Result<String> {
 /// # Errors
 /// When git fails.
 pub fn list(repo: &Path, rev: &str, prefix: &str) -> Result<Vec<String>> {
-    let out = git(repo, &["ls-tree", "-r", "-z", "--name-only", rev, "--", prefix])?;
+    let out = git(
+        repo,
+        &["ls-tree", "-r", "-z", "--name-only", rev, "--", prefix],
+    )?;
     Ok(out
         .split(|&b| b == 0)
         .filter(|p| !p.is_empty())
@@ -88,7 +91,10 @@ pub fn extract(repo: &Path, rev: &str, tops: &[&str], dest: &Path) -> Result<Vec
         .arg("-C")
         .arg(repo)
         .args(["archive", "--format=tar", rev, "--"])
-        .args(tops.iter().filter(|t| !list(repo, rev, t).unwrap_or_default().is_empty()))
+        .args(
+            tops.iter()
+                .filter(|t| !list(repo, rev, t).unwrap_or_default().is_empty()),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
@@ -96,9 +102,15 @@ pub fn extract(repo: &Path, rev: &str, tops: &[&str], dest: &Path) -> Result<Vec
     let stdout = child.stdout.take().context("git archive gave no output")?;
     let mut links = Vec::new();
     let mut archive = tar::Archive::new(stdout);
-    for entry in archive.entries().context("cannot read git archive's output")? {
+    for entry in archive
+        .entries()
+        .context("cannot read git archive's output")?
+    {
         let mut entry = entry.context("cannot read git archive's output")?;
-        let path: PathBuf = entry.path().context("a path in git archive's output")?.into_owned();
+        let path: PathBuf = entry
+            .path()
+            .context("a path in git archive's output")?
+            .into_owned();
         if !path.components().all(|c| matches!(c, Component::Normal(_))) {
             continue;
         }

@@ -37,10 +37,8 @@ impl Scratch {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let dir = std::env::temp_dir().join(format!(
-            "hepstatic-{what}-{}-{nanos}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("hepstatic-{what}-{}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(Scratch(dir))
     }
@@ -193,7 +191,9 @@ pub fn pre_receive(repo: &Path, branch: &str, input: impl BufRead) -> Result<i32
     let wanted = format!("refs/heads/{branch}");
     for u in updates(input)?.into_iter().filter(|u| u.name == wanted) {
         if git::is_zero(&u.new) {
-            eprintln!("hepstatic: push rejected: {branch} is the published branch and cannot be deleted");
+            eprintln!(
+                "hepstatic: push rejected: {branch} is the published branch and cannot be deleted"
+            );
             return Ok(crate::cmd::EXIT_PROBLEMS);
         }
         let old = (!git::is_zero(&u.old)).then_some(u.old.as_str());
@@ -230,7 +230,10 @@ pub fn report(repo: &Path, old: Option<&str>, new: &str, verdict: &str) -> Resul
         );
         return Ok(crate::cmd::EXIT_PROBLEMS);
     }
-    eprintln!("hepstatic: records of {short} checked: no error ({warnings} warning{})", if warnings == 1 { "" } else { "s" });
+    eprintln!(
+        "hepstatic: records of {short} checked: no error ({warnings} warning{})",
+        if warnings == 1 { "" } else { "s" }
+    );
     Ok(crate::cmd::EXIT_OK)
 }
 
@@ -265,7 +268,12 @@ pub fn verify(repo: &Path, old: Option<&str>, new: &str) -> Result<(Vec<Diagnost
             let now = fs::read(&here).ok();
             if now.as_deref() != Some(old_lock.as_slice()) {
                 let n = lock_version(&path).unwrap_or(0);
-                diagnostics.push(frozen::lock_replaced(Path::new(&path), n, now.is_none(), short));
+                diagnostics.push(frozen::lock_replaced(
+                    Path::new(&path),
+                    n,
+                    now.is_none(),
+                    short,
+                ));
                 if let Some(dir) = here.parent()
                     && dir.is_dir()
                 {
@@ -276,10 +284,18 @@ pub fn verify(repo: &Path, old: Option<&str>, new: &str) -> Result<(Vec<Diagnost
         }
     }
 
-    let loaded = load::load(&tree.join("records"), &config.load_options()).map_err(anyhow::Error::msg)?;
+    let loaded =
+        load::load(&tree.join("records"), &config.load_options()).map_err(anyhow::Error::msg)?;
     diagnostics.extend(check(&loaded));
     if let Some(old) = old {
-        numbering(repo, old, tree, &changed_versions, &config, &mut diagnostics)?;
+        numbering(
+            repo,
+            old,
+            tree,
+            &changed_versions,
+            &config,
+            &mut diagnostics,
+        )?;
     }
     for d in &mut diagnostics {
         if let Ok(rel) = d.file.strip_prefix(tree) {
@@ -339,7 +355,12 @@ fn lock_version(path: &str) -> Option<u32> {
 ///
 /// # Errors
 /// When git fails or the site cannot be built or swapped in.
-pub fn post_receive(repo: &Path, branch: &str, web_root: &Path, input: impl BufRead) -> Result<i32> {
+pub fn post_receive(
+    repo: &Path,
+    branch: &str,
+    web_root: &Path,
+    input: impl BufRead,
+) -> Result<i32> {
     let wanted = format!("refs/heads/{branch}");
     if !updates(input)?
         .iter()

@@ -15,7 +15,13 @@ use super::yaml;
 
 /// Checks the data file of a table whose `data_schema` is `schema`; `f` is the submission
 /// file's reader (the schema's line is reported there), `path` names the data file.
-pub fn check_custom(bytes: &[u8], path: &Path, json: bool, schema: &Spanned<String>, f: &mut Fields) {
+pub fn check_custom(
+    bytes: &[u8],
+    path: &Path,
+    json: bool,
+    schema: &Spanned<String>,
+    f: &mut Fields,
+) {
     if let Err(why) = check_schema_url(&schema.value) {
         f.error(
             "E060",
@@ -54,7 +60,9 @@ pub fn check_custom(bytes: &[u8], path: &Path, json: bool, schema: &Spanned<Stri
                         crate::model::Pos::NONE,
                         "this workspace file is empty",
                     )
-                    .with_help("write the pyhf workspace (channels, observations, measurements, version)"),
+                    .with_help(
+                        "write the pyhf workspace (channels, observations, measurements, version)",
+                    ),
                 ),
             }
         }
@@ -86,7 +94,9 @@ pub fn check_schema_url(url: &str) -> Result<(), &'static str> {
     let version = parts[3].strip_prefix('v').unwrap_or(parts[3]);
     let numbers: Vec<&str> = version.split('.').collect();
     if !(2..=3).contains(&numbers.len())
-        || numbers.iter().any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+        || numbers
+            .iter()
+            .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err("the folder after schemas/ must be a version such as 1.0.0");
     }
@@ -107,11 +117,17 @@ mod tests {
 
     #[test]
     fn schema_urls() {
-        assert!(check_schema_url("https://scikit-hep.org/pyhf/schemas/1.0.0/workspace.json").is_ok());
-        assert!(check_schema_url("http://127.0.0.1:9/example/schemas/1.0.0/custom_schema.json").is_ok());
+        assert!(
+            check_schema_url("https://scikit-hep.org/pyhf/schemas/1.0.0/workspace.json").is_ok()
+        );
+        assert!(
+            check_schema_url("http://127.0.0.1:9/example/schemas/1.0.0/custom_schema.json").is_ok()
+        );
         assert!(check_schema_url("http://127.0.0.1:9/schemas/1.0.0/custom_schema.json").is_err());
         assert!(check_schema_url("workspace.json").is_err());
         assert!(check_schema_url("ftp://x.org/p/schemas/1.0.0/a.json").is_err());
-        assert!(is_pyhf_workspace("https://scikit-hep.org/pyhf/schemas/1.0.0/workspace.json"));
+        assert!(is_pyhf_workspace(
+            "https://scikit-hep.org/pyhf/schemas/1.0.0/workspace.json"
+        ));
     }
 }

@@ -5,8 +5,8 @@
 //! with the variable's name so it can be found without counting.
 
 use crate::model::{
-    Amount, Bin, Point, Qualifier, SchemaVersion, Spanned, TableData, Uncertainty,
-    UncertaintyKind, Value, Variable,
+    Amount, Bin, Point, Qualifier, SchemaVersion, Spanned, TableData, Uncertainty, UncertaintyKind,
+    Value, Variable,
 };
 
 use super::fields::{Fields, get};
@@ -14,7 +14,12 @@ use super::yaml::{Kind, Node, Resolved, shorten};
 
 const DATA_KEYS: [&str; 2] = ["independent_variables", "dependent_variables"];
 /// Schema 0.1.0 also let a data file carry its table's `name` and a `type`.
-const DATA_KEYS_V0: [&str; 4] = ["independent_variables", "dependent_variables", "name", "type"];
+const DATA_KEYS_V0: [&str; 4] = [
+    "independent_variables",
+    "dependent_variables",
+    "name",
+    "type",
+];
 const INDEPENDENT_KEYS: [&str; 2] = ["header", "values"];
 const DEPENDENT_KEYS: [&str; 3] = ["header", "qualifiers", "values"];
 const HEADER_KEYS: [&str; 2] = ["name", "units"];
@@ -188,27 +193,20 @@ fn qualifiers(node: &Node, f: &mut Fields, label: &str) -> Vec<Qualifier> {
     out
 }
 
-/// A `value` that is text: warns for an empty string (an invisible cell, usually a slip)
-/// and for a quoted number (text to every reader, so it is neither plotted nor exported as
-/// a number).
-fn check_text_value(f: &mut Fields, node: &Node, v: &Spanned<Value>, label: &str) {
-    let Value::Text(t) = &v.value else { return };
-    if t.trim().is_empty() {
+/// A `value` that is empty text: an invisible cell, usually a slip.
+///
+/// Numbers in quotes (`'0.10'`) are not warned about: converted records quote every value
+/// to keep its written precision (one corpus record has 31,000 of them), and HEPData and
+/// hepstatic show them as written.
+fn check_text_value(f: &mut Fields, v: &Spanned<Value>, label: &str) {
+    if let Value::Text(t) = &v.value
+        && t.trim().is_empty()
+    {
         f.warning(
             "W003",
             v.pos,
             format!("{label}: \"value\" is empty text, which shows as an invisible cell"),
             "for a missing point write '-' (and leave out its errors), or give the number",
-        );
-    } else if node.as_scalar().is_some_and(|s| !s.plain)
-        && super::parse_python_float(t).is_some_and(f64::is_finite)
-        && !t.trim().starts_with(['+', '.'])
-    {
-        f.warning(
-            "W005",
-            v.pos,
-            format!("{label}: \"value\" is the text '{t}', a number in quotes"),
-            "remove the quotes so the value is plotted and exported as a number",
         );
     }
 }
@@ -223,9 +221,10 @@ fn point(node: &Node, f: &mut Fields, independent: bool, label: &str) -> Option<
     f.unknown_keys(entries, allowed, label);
 
     let value_node = get(entries, "value");
-    let central = value_node.and_then(|n| f.number_or_text(n, &format!("{label}: \"value\""), "E021"));
-    if let (Some(n), Some(v)) = (value_node, &central) {
-        check_text_value(f, n, v, label);
+    let central =
+        value_node.and_then(|n| f.number_or_text(n, &format!("{label}: \"value\""), "E021"));
+    if let Some(v) = &central {
+        check_text_value(f, v, label);
     }
     let low = get(entries, "low");
     let high = get(entries, "high");
@@ -271,12 +270,7 @@ fn point(node: &Node, f: &mut Fields, independent: bool, label: &str) -> Option<
         } else {
             "give \"value\"; for a missing point write `value: '-'` without errors"
         };
-        f.error(
-            "E011",
-            node.pos,
-            format!("{label} has no \"value\""),
-            help,
-        );
+        f.error("E011", node.pos, format!("{label} has no \"value\""), help);
     }
 
     let errors = match get(entries, "errors") {
@@ -317,7 +311,10 @@ fn edge(node: &Node, f: &mut Fields, label: &str, which: &str) -> Option<Spanned
         f.error(
             "E021",
             v.pos,
-            format!("{label}: \"{which}\" must be a number, found text \"{}\"", shorten(t, 40)),
+            format!(
+                "{label}: \"{which}\" must be a number, found text \"{}\"",
+                shorten(t, 40)
+            ),
             "give the bin edge as a number (.inf or -.inf for an open bin)",
         );
         return None;
@@ -463,7 +460,9 @@ fn amount(node: &Node, f: &mut Fields, label: &str, what: &str) -> Option<Amount
                 )
             } else {
                 (
-                    format!("{label}: \"{what}\" must be a number, possibly ending in %, found \"{found}\""),
+                    format!(
+                        "{label}: \"{what}\" must be a number, possibly ending in %, found \"{found}\""
+                    ),
                     "write a number such as 0.5, or a percentage such as '5%'; leave out units and words",
                 )
             };
@@ -562,7 +561,11 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "E012");
         assert_eq!((diags[0].line, diags[0].column), (5, 16));
-        assert!(diags[0].message.contains("dependent_variables[0].values[0] (\"y\")"));
+        assert!(
+            diags[0]
+                .message
+                .contains("dependent_variables[0].values[0] (\"y\")")
+        );
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `errors`?"));
     }
 
@@ -572,7 +575,11 @@ mod tests {
             "independent_variables: []\ndependent_variables:\n- header: {name: y}\n  values:\n  - value: 1\n    errors: [{symerror: '--'}, {symerror: '5%%'}, {symerror: ''}, {asymerror: {plus: '', minus: ''}}, {symerror: '%'}, {asymerror: {plus: 1}}]\n",
         );
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["E022", "E022", "E022", "E022", "E022", "E011"], "{diags:?}");
+        assert_eq!(
+            codes,
+            ["E022", "E022", "E022", "E022", "E022", "E011"],
+            "{diags:?}"
+        );
         assert!(diags[1].help.as_deref().unwrap().contains("single % sign"));
         assert!(diags[4].message.contains("without a number"));
         assert!(diags[5].help.as_deref().unwrap().contains("''"));
@@ -596,7 +603,11 @@ mod tests {
             "independent_variables: []\ndependent_variables:\n- header: {name: Expected}\n  values:\n  - value: 1488\n    errors:\n  - {symerror: 12.0, label: stat}\n",
         );
         assert_eq!((diags[0].code, diags[0].line), ("E010", 6));
-        assert!(diags[0].message.contains("values[0] (\"Expected\"): \"errors\" is empty"));
+        assert!(
+            diags[0]
+                .message
+                .contains("values[0] (\"Expected\"): \"errors\" is empty")
+        );
         assert!(diags[0].help.as_deref().unwrap().contains("indent"));
     }
 

@@ -51,7 +51,10 @@ impl<'a> Fields<'a> {
                 self.error(
                     "E010",
                     node.pos,
-                    format!("{what} must be a mapping of `key: value` lines, found {}", node.describe()),
+                    format!(
+                        "{what} must be a mapping of `key: value` lines, found {}",
+                        node.describe()
+                    ),
                     help,
                 );
                 None
@@ -71,7 +74,10 @@ impl<'a> Fields<'a> {
                         "write `[]` for an empty list, or indent the `- item` lines under the key (more than the key itself)",
                     )
                 } else {
-                    (node.describe(), "write a list: one `- item` per line, or `[a, b]`")
+                    (
+                        node.describe(),
+                        "write a list: one `- item` per line, or `[a, b]`",
+                    )
                 };
                 self.error(
                     "E010",
@@ -164,7 +170,9 @@ impl<'a> Fields<'a> {
                 Resolved::Int(x) | Resolved::Float(x) => {
                     return Some(Spanned::new(Value::Number(x), node.pos));
                 }
-                Resolved::Str(t) => return Some(Spanned::new(Value::Text(t.to_string()), node.pos)),
+                Resolved::Str(t) => {
+                    return Some(Spanned::new(Value::Text(t.to_string()), node.pos));
+                }
                 Resolved::Null | Resolved::Bool(_) => {}
             }
         }
@@ -206,7 +214,10 @@ impl<'a> Fields<'a> {
                 format!(
                     "{what} `{}` is {} to HEPData's YAML 1.1 reader but {yaml12} to YAML 1.2 readers",
                     s.text,
-                    s.describe()
+                    match s.resolve() {
+                        Resolved::Int(x) | Resolved::Float(x) => format!("the number {x}"),
+                        _ => s.describe(),
+                    }
                 ),
                 "write the number plainly (no leading zero, no `_` or `:`), e.g. `12` or `1000`, or quote it if it is text",
             ),

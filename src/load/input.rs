@@ -79,7 +79,8 @@ pub fn detect(path: &Path) -> Result<InputKind, String> {
         }
         _ => {
             // An archive with an unusual name is still recognised from its bytes.
-            let head = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let head =
+                fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             if crate::archive::detect(&head).is_some() {
                 return Ok(InputKind::Archive);
             }
@@ -133,8 +134,13 @@ pub fn load_archive(
         .min_by_key(|m| m.path.matches('/').count())
     else {
         diagnostics.push(
-            Diagnostic::error("E032", path, Pos::NONE, "this archive holds no submission.yaml")
-                .with_help("pack the folder holding submission.yaml and its data files"),
+            Diagnostic::error(
+                "E032",
+                path,
+                Pos::NONE,
+                "this archive holds no submission.yaml",
+            )
+            .with_help("pack the folder holding submission.yaml and its data files"),
         );
         return Ok(None);
     };
@@ -160,7 +166,10 @@ pub fn load_archive(
 
 /// Members outside the submission's folder: nothing can refer to them.
 fn report_outside(archive: &Path, outside: &[String], diagnostics: &mut Vec<Diagnostic>) {
-    let macosx = outside.iter().filter(|p| p.starts_with("__MACOSX/")).count();
+    let macosx = outside
+        .iter()
+        .filter(|p| p.starts_with("__MACOSX/"))
+        .count();
     if macosx > 0 {
         diagnostics.push(
             Diagnostic::error(

@@ -313,7 +313,10 @@ impl Reader<'_> {
         let int_start = self.at;
         if !digits(self) {
             self.at = start;
-            return Err(self.fail("where a number was expected", "write a number such as -1.5e3"));
+            return Err(self.fail(
+                "where a number was expected",
+                "write a number such as -1.5e3",
+            ));
         }
         if self.bytes[int_start] == b'0' && self.at - int_start > 1 {
             self.at = int_start;
@@ -449,7 +452,10 @@ mod tests {
     fn reads_values_with_positions() {
         let doc = ok("{\"a\": [1, -2.5e3, \"x\\u00e9\\n\"],\n \"b\": {\"c\": null, \"d\": true}}");
         let a = doc.get("a").unwrap().as_seq().unwrap();
-        assert_eq!(a[1].as_scalar().unwrap().resolve(), Resolved::Float(-2500.0));
+        assert_eq!(
+            a[1].as_scalar().unwrap().resolve(),
+            Resolved::Float(-2500.0)
+        );
         assert_eq!(a[2].as_scalar().unwrap().resolve(), Resolved::Str("xé\n"));
         assert_eq!(a[0].pos, Pos::new(1, 8));
         let b = doc.get("b").unwrap();
@@ -461,13 +467,26 @@ mod tests {
     fn nan_and_infinity_are_errors_where_written() {
         let d = err("{\"x\": 1,\n \"v\": [{\"value\": NaN}]}");
         assert_eq!((d.code, d.line, d.column), ("E001", 2, 18));
-        assert!(d.message.contains("NaN is not a JSON value"), "{}", d.message);
+        assert!(
+            d.message.contains("NaN is not a JSON value"),
+            "{}",
+            d.message
+        );
         assert!(err("[-Infinity]").message.contains("infinity"));
     }
 
     #[test]
     fn other_syntax_errors() {
-        for bad in ["[1, 2,,]", "[,]", "{'a': 1}", "[01]", "{\"a\" 1}", "[1] x", "// c\n[1]", "[\"a\tb\"]"] {
+        for bad in [
+            "[1, 2,,]",
+            "[,]",
+            "{'a': 1}",
+            "[01]",
+            "{\"a\" 1}",
+            "[1] x",
+            "// c\n[1]",
+            "[\"a\tb\"]",
+        ] {
             assert_eq!(err(bad).code, "E001", "{bad}");
         }
         assert!(parse("  \n", Path::new("t.json")).unwrap().docs.is_empty());
@@ -478,7 +497,11 @@ mod tests {
     #[test]
     fn trailing_commas_are_warned_about() {
         let out = parse("{\"a\": [1, 2,\n],\n}", Path::new("t.json")).unwrap();
-        let at: Vec<_> = out.problems.iter().map(|d| (d.code, d.line, d.column)).collect();
+        let at: Vec<_> = out
+            .problems
+            .iter()
+            .map(|d| (d.code, d.line, d.column))
+            .collect();
         assert_eq!(at, [("W006", 2, 1), ("W006", 3, 1)]);
         assert_eq!(out.docs[0].get("a").unwrap().as_seq().unwrap().len(), 2);
     }

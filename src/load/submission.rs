@@ -16,7 +16,7 @@ use super::Options;
 use super::data::read_data;
 use super::fields::{Fields, get, suggestion};
 use super::source::Source;
-use super::text::{decode, declared_version};
+use super::text::{declared_version, decode};
 use super::yaml::{self, Node};
 
 /// Keys of the record-wide first document that HEPData knows. Its schema accepts any key,
@@ -82,7 +82,6 @@ pub fn read_submission(
     let file = source.path(name);
     let mut submission = Submission {
         file: file.clone(),
-        files: source.entries(),
         schema_version: options.schema_version,
         ..Submission::default()
     };
@@ -90,8 +89,13 @@ pub fn read_submission(
         Ok(bytes) => bytes,
         Err(e) => {
             diagnostics.push(
-                Diagnostic::error("E050", &file, Pos::NONE, format!("cannot read this file: {e}"))
-                    .with_help("check that the file exists and is readable"),
+                Diagnostic::error(
+                    "E050",
+                    &file,
+                    Pos::NONE,
+                    format!("cannot read this file: {e}"),
+                )
+                .with_help("check that the file exists and is readable"),
             );
             return submission;
         }
@@ -107,6 +111,9 @@ pub fn read_submission(
         }
     };
     diagnostics.extend(docs.problems);
+    // Listed only once submission.yaml could be read: otherwise every file would look
+    // unreferenced, and the one real problem would drown.
+    submission.files = source.entries();
     let version = declared_version(&text, docs.docs.first(), &file, diagnostics)
         .unwrap_or(options.schema_version);
     submission.schema_version = version;
@@ -149,6 +156,12 @@ pub fn read_submission(
                 ),
                 "move these fields into the first document of submission.yaml, or complete the table with name, description, keywords and data_file",
             );
+            // Its resources are still checked, and their files count as referenced, so
+            // that the one mistake is reported once.
+            if let Some(n) = get(entries, "additional_resources") {
+                let found = resources(n, &mut f, true);
+                submission.resources.extend(found);
+            }
             continue;
         }
         if single_yaml && inline && !has("name") {
@@ -190,7 +203,8 @@ fn read_header(entries: &[(Node, Node)], f: &mut Fields, submission: &mut Submis
             f.warning(
                 "W012",
                 key.pos,
-                "a record-wide \"data_license\" is not part of HEPData's format: it is ignored".to_string(),
+                "a record-wide \"data_license\" is not part of HEPData's format: it is ignored"
+                    .to_string(),
                 "set `data_license` in each table document instead",
             );
         } else if !HEADER_KEYS.contains(&name) {
@@ -261,7 +275,8 @@ fn modifications(node: &Node, f: &mut Fields) {
 fn related_records(node: &Node, f: &mut Fields) -> Vec<i64> {
     let strict = f.version >= SchemaVersion::V1_1_1;
     let items = if strict {
-        f.seq(node, "\"related_to_hepdata_records\"").unwrap_or_default()
+        f.seq(node, "\"related_to_hepdata_records\"")
+            .unwrap_or_default()
     } else {
         node.as_seq().unwrap_or_default()
     };
@@ -340,14 +355,18 @@ fn table_unknown_keys(entries: &[(Node, Node)], f: &mut Fields, inline: bool) {
                 f.version
             )
         } else if ["independent_variables", "dependent_variables"].contains(&name) {
-            "inline data belongs in a single-file submission; here, put it in the data file".to_string()
+            "inline data belongs in a single-file submission; here, put it in the data file"
+                .to_string()
         } else {
             suggestion(name, &latest)
         };
         f.error(
             "E012",
             key.pos,
-            format!("unexpected key \"{}\" in a table document", yaml::shorten(name, 40)),
+            format!(
+                "unexpected key \"{}\" in a table document",
+                yaml::shorten(name, 40)
+            ),
             &help,
         );
     }
@@ -654,16 +673,15 @@ fn keywords(node: &Node, f: &mut Fields) -> Vec<Keyword> {
                 );
             }
         }
-        let values: Vec<Spanned<String>> =
-            match f.required(entries, "values", item.pos, &what) {
-                Some(v) => f
-                    .seq(v, &format!("{what}: \"values\""))
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|x| f.text_or_number(x, &format!("{what}: a value")))
-                    .collect(),
-                None => Vec::new(),
-            };
+        let values: Vec<Spanned<String>> = match f.required(entries, "values", item.pos, &what) {
+            Some(v) => f
+                .seq(v, &format!("{what}: \"values\""))
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|x| f.text_or_number(x, &format!("{what}: a value")))
+                .collect(),
+            None => Vec::new(),
+        };
         if f.version >= SchemaVersion::V1_1_0 {
             for v in &values {
                 f.check_length(v, &format!("{what}: a value"), 128);
@@ -681,7 +699,9 @@ fn keywords(node: &Node, f: &mut Fields) -> Vec<Keyword> {
 
 /// `cmenergies` values, in GeV: each a number, or a single range such as `7000-8000`.
 fn check_cmenergies(values: &[Spanned<String>], entries: &[(Node, Node)], f: &mut Fields) {
-    let items = get(entries, "values").and_then(Node::as_seq).unwrap_or_default();
+    let items = get(entries, "values")
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
     for (v, node) in values.iter().zip(items) {
         let is_number = node.as_scalar().is_some_and(|s| s.as_f64().is_some())
             || super::parse_python_float(&v.value).is_some();
@@ -693,7 +713,10 @@ fn check_cmenergies(values: &[Spanned<String>], entries: &[(Node, Node)], f: &mu
         }
         let (message, help) = if is_energy_range(&v.value) {
             (
-                format!("cmenergies range \"{}\" must be the keyword's only value", v.value),
+                format!(
+                    "cmenergies range \"{}\" must be the keyword's only value",
+                    v.value
+                ),
                 "give either several energies as numbers or one range such as 7000-8000",
             )
         } else {
@@ -731,8 +754,8 @@ fn license(node: &Node, f: &mut Fields, what: &str) -> Option<License> {
     let url = f
         .required(entries, "url", node.pos, what)
         .and_then(|n| f.text_max(n, &format!("{what}: \"url\""), 256));
-    let description = get(entries, "description")
-        .and_then(|n| f.text(n, &format!("{what}: \"description\"")));
+    let description =
+        get(entries, "description").and_then(|n| f.text(n, &format!("{what}: \"description\"")));
     Some(License {
         name: name?.value,
         url: url.map(|s| s.value),
@@ -762,8 +785,7 @@ fn resources(node: &Node, f: &mut Fields, record_wide: bool) -> Vec<Resource> {
     };
     let v0 = f.version.is_v0();
     // Schema 1.0.x required a description only in the record-wide list; 1.1.0 everywhere.
-    let description_required =
-        !v0 && (record_wide || f.version >= SchemaVersion::V1_1_0);
+    let description_required = !v0 && (record_wide || f.version >= SchemaVersion::V1_1_0);
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let what = format!("additional_resources[{i}]");

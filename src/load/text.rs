@@ -14,8 +14,14 @@ pub fn decode(bytes: &[u8], path: &Path, diagnostics: &mut Vec<Diagnostic>) -> O
             let offset = e.valid_up_to();
             let before = &bytes[..offset];
             let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-            let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            let col = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
             let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
             let message = if utf16 {
                 "this file is UTF-16 text; HEPData files are UTF-8".to_string()
@@ -97,7 +103,9 @@ pub fn declared_version(
 fn comment_version(comment: &str) -> Option<&str> {
     let c = comment.trim();
     let lower = c.to_ascii_lowercase();
-    let start = lower.find("schema_version").or_else(|| lower.find("schema version"))?;
+    let start = lower
+        .find("schema_version")
+        .or_else(|| lower.find("schema version"))?;
     if !lower[..start].trim().is_empty() && lower[..start].trim() != "hepdata" {
         return None;
     }
@@ -120,9 +128,18 @@ mod tests {
 
     #[test]
     fn versions_from_comments_and_fields() {
-        assert_eq!(declared("# schema_version: 0.1.0\ncomment: x\n").0, Some(SchemaVersion::V0_1_0));
-        assert_eq!(declared("# HEPData schema version = 1.0.1\n---\na: 1\n").0, Some(SchemaVersion::V1_0_1));
-        assert_eq!(declared("schema_version: '1.1.0'\ncomment: x\n").0, Some(SchemaVersion::V1_1_0));
+        assert_eq!(
+            declared("# schema_version: 0.1.0\ncomment: x\n").0,
+            Some(SchemaVersion::V0_1_0)
+        );
+        assert_eq!(
+            declared("# HEPData schema version = 1.0.1\n---\na: 1\n").0,
+            Some(SchemaVersion::V1_0_1)
+        );
+        assert_eq!(
+            declared("schema_version: '1.1.0'\ncomment: x\n").0,
+            Some(SchemaVersion::V1_1_0)
+        );
         assert_eq!(declared("comment: x\n# schema_version: 0.1.0\n").0, None);
         let (v, d) = declared("# schema_version: 2.0\na: 1\n");
         assert_eq!((v, d[0].code, d[0].line), (None, "E016", 1));

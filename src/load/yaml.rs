@@ -530,7 +530,11 @@ pub fn parse(text: &str, file: &Path, json: bool) -> Result<Documents, Diagnosti
                 lint_tabs(&text, file, &quiet, &mut out);
                 return Ok(out);
             }
-            Err(Failure::Syntax { message, index, pos }) => {
+            Err(Failure::Syntax {
+                message,
+                index,
+                pos,
+            }) => {
                 // `key:<TAB>value`: valid YAML that saphyr refuses; read the tab as a space.
                 if retries < MAX_TAB_RETRIES
                     && message.contains("':' must be followed by a valid YAML whitespace")
@@ -602,8 +606,14 @@ fn tab_after_colon(text: &str, index: usize) -> Option<usize> {
 
 /// A syntax error, explained in terms of tabs when a tab is what PyYAML and saphyr trip on.
 fn syntax_error(text: &str, file: &Path, message: &str, pos: Pos) -> Diagnostic {
-    let line = text.lines().nth(pos.line.saturating_sub(1) as usize).unwrap_or("");
-    let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    let line = text
+        .lines()
+        .nth(pos.line.saturating_sub(1) as usize)
+        .unwrap_or("");
+    let indent: String = line
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
     if let Some(col) = indent.find('\t') {
         return tab_error(file, Pos::new(pos.line, col as u32 + 1));
     }
@@ -644,7 +654,11 @@ fn lint_tabs(text: &str, file: &Path, quiet: &[(u32, u32)], out: &mut Documents)
     let lines = text.lines().count();
     let mut quiet_line = vec![false; lines + 2];
     for &(a, b) in quiet {
-        for flag in quiet_line.iter_mut().take((b as usize).min(lines) + 1).skip(a as usize) {
+        for flag in quiet_line
+            .iter_mut()
+            .take((b as usize).min(lines) + 1)
+            .skip(a as usize)
+        {
             *flag = true;
         }
     }
@@ -1098,9 +1112,21 @@ mod tests {
     #[test]
     fn portability_decisions() {
         // Only YAML 1.1 reads these as text: a number, with a warning.
-        for (text, value) in [("1e3", 1000.0), ("1E-5", 1e-5), ("1.0e3", 1000.0), ("-.5", -0.5)] {
-            assert_eq!(scalar(text).portability(), Portability::NumberOnlyIn12(value));
-            assert_eq!(scalar(text).resolve_number(), Resolved::Float(value), "{text}");
+        for (text, value) in [
+            ("1e3", 1000.0),
+            ("1E-5", 1e-5),
+            ("1.0e3", 1000.0),
+            ("-.5", -0.5),
+        ] {
+            assert_eq!(
+                scalar(text).portability(),
+                Portability::NumberOnlyIn12(value)
+            );
+            assert_eq!(
+                scalar(text).resolve_number(),
+                Resolved::Float(value),
+                "{text}"
+            );
         }
         // The readers disagree on the value: an error.
         for (text, yaml12) in [
@@ -1119,7 +1145,9 @@ mod tests {
                 "{text}"
             );
         }
-        for text in ["1.5", "-2", "0x1F", "1.0e+3", ".5", "7.", "abc", "yes", "-.inf"] {
+        for text in [
+            "1.5", "-2", "0x1F", "1.0e+3", ".5", "7.", "abc", "yes", "-.inf",
+        ] {
             assert_eq!(scalar(text).portability(), Portability::Same, "{text}");
         }
         let quoted = Scalar {
@@ -1216,7 +1244,11 @@ mod tests {
 
     #[test]
     fn bom_and_line_ends_are_accepted() {
-        for text in ["\u{feff}a: 1\r\nb: 2\r\n", "a: 1\rb: 2\r", "a: 1\n---\n\u{feff}b: 2\n"] {
+        for text in [
+            "\u{feff}a: 1\r\nb: 2\r\n",
+            "a: 1\rb: 2\r",
+            "a: 1\n---\n\u{feff}b: 2\n",
+        ] {
             let out = parse(text, Path::new("t.yaml"), false).unwrap();
             let b = out.docs.iter().find_map(|d| d.get("b")).unwrap();
             assert_eq!(b.as_scalar().unwrap().as_f64(), Some(2.0), "{text:?}");
@@ -1225,11 +1257,20 @@ mod tests {
 
     #[test]
     fn tabs_where_pyyaml_allows_them() {
-        for text in ["a: 1\t# c\n", "c:\t3\nd:\t4\n", "a: [1,\n\t2]\n", "a: |\n  x\ty\n", "b: x\ty\n"] {
+        for text in [
+            "a: 1\t# c\n",
+            "c:\t3\nd:\t4\n",
+            "a: [1,\n\t2]\n",
+            "a: |\n  x\ty\n",
+            "b: x\ty\n",
+        ] {
             let out = parse(text, Path::new("t.yaml"), false).unwrap();
             assert!(out.problems.is_empty(), "{text:?}: {:?}", out.problems);
         }
-        assert_eq!(one("c:\t3\n").get("c").unwrap().as_scalar().unwrap().text, "3");
+        assert_eq!(
+            one("c:\t3\n").get("c").unwrap().as_scalar().unwrap().text,
+            "3"
+        );
     }
 
     #[test]

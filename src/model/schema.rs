@@ -95,7 +95,12 @@ mod tests {
     #[test]
     fn parses_orders_and_prints() {
         assert_eq!("1.0.1".parse::<SchemaVersion>(), Ok(SchemaVersion::V1_0_1));
-        assert!("2.0.0".parse::<SchemaVersion>().unwrap_err().contains("1.1.1"));
+        assert!(
+            "2.0.0"
+                .parse::<SchemaVersion>()
+                .unwrap_err()
+                .contains("1.1.1")
+        );
         assert!(SchemaVersion::V0_1_0 < SchemaVersion::V1_1_0);
         assert_eq!(SchemaVersion::default().to_string(), "1.1.1");
     }

@@ -126,7 +126,11 @@ pub fn parse(text: &str) -> (Vec<Entry>, Vec<BadLine>) {
         });
         match parsed {
             Some((sha256, path)) => entries.push(Entry {
-                path: if escaped { unescape(path) } else { path.to_string() },
+                path: if escaped {
+                    unescape(path)
+                } else {
+                    path.to_string()
+                },
                 sha256,
             }),
             None => bad.push(BadLine {
@@ -226,7 +230,13 @@ mod tests {
         let (entries, bad) = parse(&text);
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].sha256, "a".repeat(64));
-        assert_eq!(bad, vec![BadLine { line: 2, text: "not a line".into() }]);
+        assert_eq!(
+            bad,
+            vec![BadLine {
+                line: 2,
+                text: "not a line".into()
+            }]
+        );
     }
 
     #[test]

@@ -94,7 +94,9 @@ pub fn add_entry(text: &str, n: u32, message: &str) -> Result<String> {
     let items = versions
         .as_seq()
         .context("\"versions\" in record.yaml is not a list")?;
-    let last = items.last().context("\"versions\" in record.yaml is empty")?;
+    let last = items
+        .last()
+        .context("\"versions\" in record.yaml is empty")?;
     let dash_at = offset(text, last.pos)
         .and_then(|at| text[..at].rfind('-'))
         .filter(|&d| text[d + 1..].starts_with([' ', '\n']))
@@ -218,7 +220,10 @@ mod tests {
         let t = set_date(text, 1, "2020-02-02").unwrap();
         assert!(t.contains("date: '2020-02-02'"), "{t}");
         let t = set_date(text, 2, "2020-02-02").unwrap();
-        assert!(t.ends_with("- version: 2\n  date: 2020-02-02\n  message: x\n"), "{t}");
+        assert!(
+            t.ends_with("- version: 2\n  date: 2020-02-02\n  message: x\n"),
+            "{t}"
+        );
     }
 
     #[test]
@@ -241,6 +246,9 @@ mod tests {
     #[test]
     fn no_trailing_newline() {
         let t = add_entry("versions:\n  - {version: 1}", 2, "m").unwrap();
-        assert_eq!(t, "versions:\n  - {version: 1}\n  - {version: 2, message: \"m\"}\n");
+        assert_eq!(
+            t,
+            "versions:\n  - {version: 1}\n  - {version: 2, message: \"m\"}\n"
+        );
     }
 }

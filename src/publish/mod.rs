@@ -59,7 +59,9 @@ pub fn freeze(record_dir: &Path, n: u32, date: &str, dry_run: bool) -> Result<Fr
     // Versions are published in order: a published v2 beside a draft v1 would leave a
     // DOI gap that readers cannot tell from a withdrawn version.
     if let Some(draft) = (1..n).find(|&k| !is_published(record_dir, k)) {
-        bail!("version {draft} is still a draft: publish it first (versions are published in order)");
+        bail!(
+            "version {draft} is still a draft: publish it first (versions are published in order)"
+        );
     }
     let lock_file = lock::lock_path(record_dir, n);
     let entries = lock::digest_dir(&version_dir)

@@ -105,7 +105,10 @@ mod tests {
         assert_eq!(table_rows("ins1", 2, 3, 1), "/record/ins1/v2/t3/");
         assert_eq!(table_rows("ins1", 2, 3, 4), "/record/ins1/v2/t3/rows/4/");
         assert_eq!(version_archive("ins1", 2, None), "ins1-v2.tar.gz");
-        assert_eq!(version_archive("ins1", 2, Some("yoda")), "ins1-v2-yoda.tar.gz");
+        assert_eq!(
+            version_archive("ins1", 2, Some("yoda")),
+            "ins1-v2-yoda.tar.gz"
+        );
         assert_eq!(
             resource_file("x", 1, 1, "figure_7_(2ph) a%.root"),
             "/record/x/v1/r1/figure_7_%282ph%29%20a%25.root"

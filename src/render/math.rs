@@ -107,7 +107,11 @@ pub fn pieces(text: &str) -> Vec<Piece> {
             push(&mut out, &rest.replace("\\$", "$"), 0);
             break;
         };
-        let delim = if rest[start..].starts_with("$$") { 2 } else { 1 };
+        let delim = if rest[start..].starts_with("$$") {
+            2
+        } else {
+            1
+        };
         let body = start + delim;
         let Some(end) = find_unescaped(rest, body).filter(|&e| e > body) else {
             push(&mut out, &rest.replace("\\$", "$"), 0);
@@ -452,7 +456,10 @@ mod tests {
     fn formulas_become_mathml() {
         let html = to_html(r"p_{T}^{j_1}", false);
         assert!(html.starts_with("<math>"), "{html}");
-        assert!(html.contains("<msub") || html.contains("<msubsup"), "{html}");
+        assert!(
+            html.contains("<msub") || html.contains("<msubsup"),
+            "{html}"
+        );
         assert!(
             html.contains("<annotation encoding=\"application/x-tex\">p_{T}^{j_1}</annotation>"),
             "{html}"
@@ -478,10 +485,16 @@ mod tests {
         assert_eq!(plain(r"$\sqrt{s}=13$ TeV"), "√s=13 TeV");
         assert_eq!(plain(r"$E_{T}^{miss}$"), "E_T^(miss)");
         assert_eq!(plain(r"$m_{jj}$ and $x^{2}$"), "m_(jj) and x²");
-        assert_eq!(plain(r"$\mathrm{d}\sigma/\mathrm{d}p_{T,1}$"), "dσ/dp_(T,1)");
+        assert_eq!(
+            plain(r"$\mathrm{d}\sigma/\mathrm{d}p_{T,1}$"),
+            "dσ/dp_(T,1)"
+        );
         assert_eq!(plain(r"$\bar{t}$"), "t\u{304}");
         assert_eq!(plain("costs 5 $ only"), "costs 5 $ only");
-        assert_eq!(plain(r"$p p\to H (\to ZZ^*\to 4\ell)\,X$"), "p p→H (→ZZ*→4ℓ) X");
+        assert_eq!(
+            plain(r"$p p\to H (\to ZZ^*\to 4\ell)\,X$"),
+            "p p→H (→ZZ*→4ℓ) X"
+        );
     }
 
     #[test]

@@ -226,7 +226,10 @@ pub fn index(records: &[&Record]) -> (Index, Vec<FacetPage>) {
                 u: links::version(&record.id, latest.number),
                 t: plain_text(&math::plain(&m.title), usize::MAX),
                 m: meta,
-                a: plain_text(m.abstract_text.as_deref().unwrap_or_default(), ABSTRACT_TEXT),
+                a: plain_text(
+                    m.abstract_text.as_deref().unwrap_or_default(),
+                    ABSTRACT_TEXT,
+                ),
                 f: own.iter().map(id_of).collect(),
                 tables: latest
                     .submission
@@ -314,7 +317,11 @@ fn table_keywords(t: &Table) -> Vec<(usize, String)> {
 
 /// Values that differ only in case or spacing are one facet value.
 fn normalise(_facet: usize, value: &str) -> String {
-    value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// A URL segment for a facet value: lowercase ASCII letters and digits joined by `-`.
@@ -337,24 +344,44 @@ pub fn slugify(value: &str) -> String {
 pub fn resource_kind(r: &Resource) -> Option<&'static str> {
     let kind = r.kind.as_deref().unwrap_or_default().to_ascii_lowercase();
     let name = r.location.value.to_ascii_lowercase();
-    let desc = r.description.as_deref().unwrap_or_default().to_ascii_lowercase();
+    let desc = r
+        .description
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let text = format!("{kind} {desc}");
     if is_likelihood_text(&text) {
         return Some("likelihood");
     }
-    if ["bdt", "tmva", "mva", "boosted decision", "neural network", "onnx"]
-        .iter()
-        .any(|w| text.contains(w))
+    if [
+        "bdt",
+        "tmva",
+        "mva",
+        "boosted decision",
+        "neural network",
+        "onnx",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
         || name.ends_with(".weights.xml")
         || name.ends_with(".onnx")
     {
         return Some("BDT / MVA");
     }
-    let code_ext = [".py", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".ipynb", ".f", ".f90", ".slha"];
+    let code_ext = [
+        ".py", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".ipynb", ".f", ".f90", ".slha",
+    ];
     if kind.contains("code")
-        || ["code", "rivet", "script", "github.com", "gitlab", "simplified likelihood"]
-            .iter()
-            .any(|w| desc.contains(w) || name.contains(w))
+        || [
+            "code",
+            "rivet",
+            "script",
+            "github.com",
+            "gitlab",
+            "simplified likelihood",
+        ]
+        .iter()
+        .any(|w| desc.contains(w) || name.contains(w))
         || code_ext.iter().any(|e| name.ends_with(e))
     {
         return Some("code");
@@ -415,7 +442,10 @@ mod tests {
     #[test]
     fn index_text_is_plain_with_math_source() {
         assert_eq!(
-            plain_text("Efficiency of 50% at $E_{T}^{miss} > 200$ <b>GeV</b>.\nSecond", 200),
+            plain_text(
+                "Efficiency of 50% at $E_{T}^{miss} > 200$ <b>GeV</b>.\nSecond",
+                200
+            ),
             "Efficiency of 50% at $E_{T}^{miss} > 200$ GeV . Second"
         );
         assert_eq!(plain_text("abcdef", 4), "abc…");

@@ -404,7 +404,9 @@ pub fn resource_views(
 
 fn is_raster_image(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".png", ".jpg", ".jpeg", ".gif", ".webp"].iter().any(|e| lower.ends_with(e))
+    [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+        .iter()
+        .any(|e| lower.ends_with(e))
 }
 
 pub fn human_size(bytes: u64) -> String {

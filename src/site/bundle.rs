@@ -67,7 +67,8 @@ pub fn tar_gz(top: &str, mut entries: Vec<Entry>, mtime: u64) -> Result<Vec<u8>>
                 tar.append_data(&mut h, &path, *bytes)?;
             }
             Entry::File(_, file) => {
-                let f = File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+                let f =
+                    File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
                 let size = f.metadata()?.len();
                 let mut h = header(size, mtime, 0o644, tar::EntryType::Regular);
                 tar.append_data(&mut h, &path, f)
@@ -115,8 +116,13 @@ pub fn files_below(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
 /// Seconds since 1970 at midnight UTC of a `YYYY-MM-DD` date; 0 when it is not one.
 pub fn date_seconds(date: Option<&str>) -> u64 {
     let Some(d) = date else { return 0 };
-    let mut parts = d.get(..10).unwrap_or(d).splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (Some(Some(y)), Some(Some(m)), Some(Some(day))) = (parts.next(), parts.next(), parts.next())
+    let mut parts = d
+        .get(..10)
+        .unwrap_or(d)
+        .splitn(3, '-')
+        .map(|p| p.parse::<i64>().ok());
+    let (Some(Some(y)), Some(Some(m)), Some(Some(day))) =
+        (parts.next(), parts.next(), parts.next())
     else {
         return 0;
     };
@@ -177,7 +183,16 @@ mod tests {
             seen.push((path, text));
         }
         let names: Vec<&str> = seen.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(names, ["x-v1/", "x-v1/a.csv", "x-v1/b.csv", "x-v1/sub/", "x-v1/sub/a.txt"]);
+        assert_eq!(
+            names,
+            [
+                "x-v1/",
+                "x-v1/a.csv",
+                "x-v1/b.csv",
+                "x-v1/sub/",
+                "x-v1/sub/a.txt"
+            ]
+        );
         assert_eq!(seen[2].1, "2");
     }
 }

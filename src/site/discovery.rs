@@ -45,16 +45,28 @@ pub fn write_discovery(
                 .and_then(|v| v.date.clone())
         };
         if let Some(latest) = r.latest() {
-            urls.push((format!("{base}{}", links::record(&r.id)), date(latest.number)));
+            urls.push((
+                format!("{base}{}", links::record(&r.id)),
+                date(latest.number),
+            ));
         }
         for v in &r.versions {
             let d = date(v.number);
-            urls.push((format!("{base}{}", links::version(&r.id, v.number)), d.clone()));
+            urls.push((
+                format!("{base}{}", links::version(&r.id, v.number)),
+                d.clone(),
+            ));
             for k in 1..=v.submission.tables.len() {
-                urls.push((format!("{base}{}", links::table(&r.id, v.number, k)), d.clone()));
+                urls.push((
+                    format!("{base}{}", links::table(&r.id, v.number, k)),
+                    d.clone(),
+                ));
             }
             for k in 1..=v.submission.local_resources().count() {
-                urls.push((format!("{base}{}", links::resource(&r.id, v.number, k)), d.clone()));
+                urls.push((
+                    format!("{base}{}", links::resource(&r.id, v.number, k)),
+                    d.clone(),
+                ));
             }
         }
     }
@@ -88,7 +100,12 @@ fn urlset(urls: &[(String, Option<String>)]) -> String {
     for (loc, date) in urls {
         match date {
             Some(d) => {
-                let _ = writeln!(s, "  <url><loc>{}</loc><lastmod>{}</lastmod></url>", escape(loc), escape(d));
+                let _ = writeln!(
+                    s,
+                    "  <url><loc>{}</loc><lastmod>{}</lastmod></url>",
+                    escape(loc),
+                    escape(d)
+                );
             }
             None => {
                 let _ = writeln!(s, "  <url><loc>{}</loc></url>", escape(loc));

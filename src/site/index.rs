@@ -49,7 +49,8 @@ pub fn write_indexes(
         "index.html",
         theme.render("index.html", site, &home)?.as_bytes(),
     )?;
-    let all = json!({ "records": &cards, "total": cards.len(), "tables": tables, "jsonld": catalog });
+    let all =
+        json!({ "records": &cards, "total": cards.len(), "tables": tables, "jsonld": catalog });
     out.write(
         "records/index.html",
         theme.render("records.html", site, &all)?.as_bytes(),

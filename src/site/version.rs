@@ -126,7 +126,11 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
     out.write(&format!("{}index.html", page.url), html.as_bytes())?;
     if page.latest {
         let mut canonical = write_doi_files(ctx, Target::Record, &links::record(id), out)?;
-        canonical["canonical"] = json!(format!("{}{}", ctx.config.site.base_url.trim_end_matches('/'), page.url));
+        canonical["canonical"] = json!(format!(
+            "{}{}",
+            ctx.config.site.base_url.trim_end_matches('/'),
+            page.url
+        ));
         let html = ctx
             .theme
             .render("version.html", ctx.site, &merge(&page, canonical)?)?;
@@ -205,9 +209,9 @@ fn write_resource_page(
     });
     // A resource file named like a sidecar keeps the name: its bytes are what the DOI gives.
     if !matches!(r.name.as_str(), "datacite.xml" | "citation.bib") {
-        page["jsonld"] = write_doi_files(ctx, Target::Resource(version.number, k), &r.url, out)?
-            ["jsonld"]
-            .take();
+        page["jsonld"] =
+            write_doi_files(ctx, Target::Resource(version.number, k), &r.url, out)?["jsonld"]
+                .take();
     }
     let html = ctx.theme.render("resource.html", ctx.site, &page)?;
     out.write(&format!("{}index.html", r.url), html.as_bytes())?;
@@ -349,18 +353,21 @@ fn write_table_files(
 /// file is still valid YODA.
 fn yoda_options(ctx: &Context, version: &Version, k: usize) -> YodaOptions {
     let record = ctx.record;
-    let analysis = rivet_analysis(&record.meta, &version.submission.resources).unwrap_or_else(|| {
-        format!(
-            "{}_{}_{}",
-            record
-                .meta
-                .collaborations
-                .first()
-                .map_or("HEPSTATIC".to_string(), |c| c.to_ascii_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "")),
-            record.meta.year.unwrap_or(0),
-            record.id.to_ascii_uppercase().replace('-', "_")
-        )
-    });
+    let analysis =
+        rivet_analysis(&record.meta, &version.submission.resources).unwrap_or_else(|| {
+            format!(
+                "{}_{}_{}",
+                record
+                    .meta
+                    .collaborations
+                    .first()
+                    .map_or("HEPSTATIC".to_string(), |c| c
+                        .to_ascii_uppercase()
+                        .replace(|c: char| !c.is_ascii_alphanumeric(), "")),
+                record.meta.year.unwrap_or(0),
+                record.id.to_ascii_uppercase().replace('-', "_")
+            )
+        });
     let mut options = YodaOptions::new(&analysis, k);
     options.doi = Some(Dois::new(ctx.config).version(&record.id, version.number));
     options

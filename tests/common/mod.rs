@@ -140,3 +140,26 @@ pub fn links(html: &str) -> Vec<String> {
     }
     out
 }
+
+/// An HTML page with the scripts the theme itself adds taken out: the search page's
+/// script and JSON-LD data blocks (checked here not to close early, which is the one way
+/// data inside them could turn into markup). Anything left that says `<script` came from
+/// a record.
+pub fn without_theme_scripts(html: &str) -> String {
+    let mut out = html.replace("<script src=\"/static/search.js\" defer></script>", "");
+    let open = "<script type=\"application/ld+json\">";
+    while let Some(start) = out.find(open) {
+        let body = start + open.len();
+        let end = out[body..]
+            .find("</script>")
+            .map(|e| body + e)
+            .expect("an unclosed JSON-LD block");
+        let data = &out[body..end];
+        assert!(
+            !data.to_ascii_lowercase().contains("<script") && !data.contains("<!--"),
+            "JSON-LD that could end its block early: {data}"
+        );
+        out.replace_range(start..end + "</script>".len(), "");
+    }
+    out
+}

@@ -3,11 +3,19 @@
 /// How data values map onto one axis.
 #[derive(Clone, Debug)]
 pub enum Scale {
-    Linear { min: f64, max: f64 },
+    Linear {
+        min: f64,
+        max: f64,
+    },
     /// Bounds are the logarithms (base 10) of the data bounds.
-    Log { min: f64, max: f64 },
+    Log {
+        min: f64,
+        max: f64,
+    },
     /// Labelled positions 0, 1, ... n-1, each given half a unit of room either side.
-    Category { labels: Vec<String> },
+    Category {
+        labels: Vec<String>,
+    },
 }
 
 /// A tick: where it is (in data units) and its label.
@@ -218,7 +226,10 @@ mod tests {
             min: -2.1e-4,
             max: 2.1e-4,
         };
-        assert_eq!(labels(&s.ticks(5)), ["−0.0002", "−0.0001", "0", "0.0001", "0.0002"]);
+        assert_eq!(
+            labels(&s.ticks(5)),
+            ["−0.0002", "−0.0001", "0", "0.0001", "0.0002"]
+        );
         assert_eq!(number_label(2.0000000000000002e-5, 1e-5), "2e−5");
         assert_eq!(number_label(1.5e-5, 5e-6), "1.5e−5");
     }
@@ -231,7 +242,9 @@ mod tests {
         let s = Scale::numeric(1e-9, 1e-2, true, false);
         assert_eq!(
             labels(&s.ticks(6)),
-            ["1e−9", "1e−8", "1e−7", "1e−6", "1e−5", "1e−4", "0.001", "0.01"]
+            [
+                "1e−9", "1e−8", "1e−7", "1e−6", "1e−5", "1e−4", "0.001", "0.01"
+            ]
         );
         // A log axis needs positive data.
         assert!(!Scale::numeric(-1.0, 10.0, true, false).is_log());

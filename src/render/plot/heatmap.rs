@@ -67,7 +67,12 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
     let mut undrawn = 0;
     for (row, p) in dep.values.iter().enumerate() {
         let v = numeric(p);
-        let cell = gx.cell.get(row).copied().flatten().zip(gy.cell.get(row).copied().flatten());
+        let cell = gx
+            .cell
+            .get(row)
+            .copied()
+            .flatten()
+            .zip(gy.cell.get(row).copied().flatten());
         match (v, cell) {
             (Some(v), Some((i, j))) => {
                 sum[j * nx + i] += v;
@@ -82,11 +87,9 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
         .map(|(s, &c)| (c > 0).then(|| s / f64::from(c)))
         .collect();
     let drawn: Vec<f64> = values.iter().flatten().copied().collect();
-    let (lo, hi) = drawn
-        .iter()
-        .fold(None, |acc: Option<(f64, f64)>, &v| {
-            Some(acc.map_or((v, v), |(a, b)| (a.min(v), b.max(v))))
-        })?;
+    let (lo, hi) = drawn.iter().fold(None, |acc: Option<(f64, f64)>, &v| {
+        Some(acc.map_or((v, v), |(a, b)| (a.min(v), b.max(v))))
+    })?;
     if undrawn > 0 {
         notes.push(format!(
             "{} without a numeric value or position not drawn.",
@@ -113,14 +116,23 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
     };
     let colour = |v: f64| {
         let t = ((v - cmin) / (cmax - cmin)).clamp(0.0, 1.0);
-        if diverging { diverging_colour(t) } else { viridis(t) }
+        if diverging {
+            diverging_colour(t)
+        } else {
+            viridis(t)
+        }
     };
 
     // Layout.
     let x_labels_rot = gx.edges.is_none()
         && (nx > 8 || gx.labels.iter().any(|l| math::plain(l).chars().count() > 8));
     let x_room = if x_labels_rot {
-        let longest = gx.labels.iter().map(|l| shorten(l, 18).chars().count()).max().unwrap_or(1);
+        let longest = gx
+            .labels
+            .iter()
+            .map(|l| shorten(l, 18).chars().count())
+            .max()
+            .unwrap_or(1);
         (longest as f64 * 6.0 * 0.64 + 14.0).min(100.0)
     } else {
         18.0
@@ -129,7 +141,11 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
     let y_label_chars = if gy.edges.is_some() {
         6
     } else {
-        gy.labels.iter().map(|l| shorten(l, 14).chars().count()).max().unwrap_or(1)
+        gy.labels
+            .iter()
+            .map(|l| shorten(l, 14).chars().count())
+            .max()
+            .unwrap_or(1)
     };
     let left = (y_label_chars as f64 * 6.0 + 34.0).clamp(60.0, 120.0);
     let size = (WIDTH - left - BAR_ROOM).min(300.0);
@@ -196,11 +212,17 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
     if nx <= LABELLED_CELLS && ny <= LABELLED_CELLS {
         for j in 0..ny {
             for i in 0..nx {
-                let Some(v) = values[j * nx + i] else { continue };
+                let Some(v) = values[j * nx + i] else {
+                    continue;
+                };
                 let (xa, xb) = pos(&gx, i, fx0, fx1);
                 let (ya, yb) = pos(&gy, j, fy1, fy0);
                 let t = ((v - cmin) / (cmax - cmin)).clamp(0.0, 1.0);
-                let dark = if diverging { !(0.2..=0.8).contains(&t) } else { t < 0.55 };
+                let dark = if diverging {
+                    !(0.2..=0.8).contains(&t)
+                } else {
+                    t < 0.55
+                };
                 let ink = if dark { "#fff" } else { "#1c2430" };
                 svg.raw(&format!(
                     "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"9.5\" fill=\"{ink}\">{}</text>\n",
@@ -216,21 +238,45 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
     // Axes.
     axis_ticks(&mut svg, &gx, true, (fx0, fx1), fy1, x_labels_rot);
     axis_ticks(&mut svg, &gy, false, (fy1, fy0), fx0, false);
-    svg.text((fx0 + fx1) / 2.0, fy1 + x_room + 16.0, &shorten(&gx.title, 60), "middle", 12.0, 0.0);
-    svg.text(14.0, (fy0 + fy1) / 2.0, &shorten(&gy.title, 44), "middle", 12.0, -90.0);
+    svg.text(
+        (fx0 + fx1) / 2.0,
+        fy1 + x_room + 16.0,
+        &shorten(&gx.title, 60),
+        "middle",
+        12.0,
+        0.0,
+    );
+    svg.text(
+        14.0,
+        (fy0 + fy1) / 2.0,
+        &shorten(&gy.title, 44),
+        "middle",
+        12.0,
+        -90.0,
+    );
 
     // Colour scale.
     let stops: String = (0..=10)
         .map(|k| {
             let t = f64::from(k) / 10.0;
-            let c = if diverging { diverging_colour(t) } else { viridis(t) };
+            let c = if diverging {
+                diverging_colour(t)
+            } else {
+                viridis(t)
+            };
             format!("<stop offset=\"{t}\" stop-color=\"{c}\"/>")
         })
         .collect();
     svg.raw(&format!(
         "<defs><linearGradient id=\"scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">{stops}</linearGradient></defs>\n"
     ));
-    svg.rect(bar_x, fy0, 14.0, size, "fill=\"url(#scale)\" stroke=\"#8a94a3\"");
+    svg.rect(
+        bar_x,
+        fy0,
+        14.0,
+        size,
+        "fill=\"url(#scale)\" stroke=\"#8a94a3\"",
+    );
     for t in linear_ticks_for(cmin, cmax, 6) {
         let y = fy1 - (t.at - cmin) / (cmax - cmin) * size;
         svg.line(bar_x + 14.0, y, bar_x + 18.0, y, "stroke=\"#8a94a3\"");
@@ -298,10 +344,7 @@ fn grid(vars: &[&Variable]) -> Grid {
     }
     // Too many labels: consecutive ones share a cell.
     let per = labels.len().div_ceil(MAX_CELLS);
-    let grouped: Vec<String> = labels
-        .chunks(per)
-        .map(|c| format!("{} …", c[0]))
-        .collect();
+    let grouped: Vec<String> = labels.chunks(per).map(|c| format!("{} …", c[0])).collect();
     Grid {
         cell: cell.into_iter().map(|c| c.map(|i| i / per)).collect(),
         edges: None,
@@ -328,7 +371,11 @@ fn numeric_grid(v: &Variable, title: String) -> Option<Grid> {
             (None, None) => Some((f64::NAN, f64::NAN)),
         })
         .collect::<Option<_>>()?;
-    let mut distinct: Vec<(f64, f64)> = spans.iter().copied().filter(|(a, b)| !a.is_nan() && !b.is_nan()).collect();
+    let mut distinct: Vec<(f64, f64)> = spans
+        .iter()
+        .copied()
+        .filter(|(a, b)| !a.is_nan() && !b.is_nan())
+        .collect();
     distinct.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     distinct.dedup();
     if distinct.is_empty() {
@@ -340,14 +387,30 @@ fn numeric_grid(v: &Variable, title: String) -> Option<Grid> {
     let mut cells: Vec<(f64, f64)> = if is_bins {
         distinct.clone()
     } else {
-        let c: Vec<f64> = distinct.iter().map(|d| d.0).filter(|x| x.is_finite()).collect();
+        let c: Vec<f64> = distinct
+            .iter()
+            .map(|d| d.0)
+            .filter(|x| x.is_finite())
+            .collect();
         if c.is_empty() {
             return None;
         }
         (0..c.len())
             .map(|i| {
-                let left = if i > 0 { (c[i - 1] + c[i]) / 2.0 } else if c.len() > 1 { c[0] - (c[1] - c[0]) / 2.0 } else { c[0] - 0.5 };
-                let right = if i + 1 < c.len() { (c[i] + c[i + 1]) / 2.0 } else if c.len() > 1 { c[i] + (c[i] - c[i - 1]) / 2.0 } else { c[0] + 0.5 };
+                let left = if i > 0 {
+                    (c[i - 1] + c[i]) / 2.0
+                } else if c.len() > 1 {
+                    c[0] - (c[1] - c[0]) / 2.0
+                } else {
+                    c[0] - 0.5
+                };
+                let right = if i + 1 < c.len() {
+                    (c[i] + c[i + 1]) / 2.0
+                } else if c.len() > 1 {
+                    c[i] + (c[i] - c[i - 1]) / 2.0
+                } else {
+                    c[0] + 0.5
+                };
                 (left, right)
             })
             .collect()
@@ -357,7 +420,11 @@ fn numeric_grid(v: &Variable, title: String) -> Option<Grid> {
         .filter(|(a, b)| a.is_finite() && b.is_finite())
         .map(|(a, b)| b - a)
         .fold(0.0, f64::max);
-    let width = if finite_width > 0.0 { finite_width } else { 1.0 };
+    let width = if finite_width > 0.0 {
+        finite_width
+    } else {
+        1.0
+    };
     for c in &mut cells {
         if c.0.is_infinite() && c.1.is_finite() {
             c.0 = c.1 - width;
@@ -433,7 +500,14 @@ fn numeric_grid(v: &Variable, title: String) -> Option<Grid> {
 
 /// Tick marks and labels of one axis: round numbers on a numeric one, the entries on a
 /// labelled one (every n-th when crowded).
-fn axis_ticks(svg: &mut Svg, g: &Grid, horizontal: bool, (from, to): (f64, f64), at: f64, rotate: bool) {
+fn axis_ticks(
+    svg: &mut Svg,
+    g: &Grid,
+    horizontal: bool,
+    (from, to): (f64, f64),
+    at: f64,
+    rotate: bool,
+) {
     let place = |p: f64, label: &str, svg: &mut Svg| {
         if horizontal {
             svg.line(p, at, p, at + 4.0, "stroke=\"#8a94a3\"");

@@ -42,9 +42,11 @@ pub fn plot(title: &str, data: &TableData) -> Option<Plot> {
     }
     match data.independent.len() {
         1 => Some(points::draw(title, &data.independent[0], &data.dependent)),
-        2 if is_grid(&data.independent[0], &data.independent[1]) => {
-            heatmap::draw(title, heatmap::Axes::Two(&data.independent), &data.dependent)
-        }
+        2 if is_grid(&data.independent[0], &data.independent[1]) => heatmap::draw(
+            title,
+            heatmap::Axes::Two(&data.independent),
+            &data.dependent,
+        ),
         // Two columns that are one quantity twice (a bin and its centre): a 1D plot.
         2 => Some(points::draw(title, &data.independent[0], &data.dependent)),
         4 if same_names(&data.independent[..2], &data.independent[2..]) => heatmap::draw(

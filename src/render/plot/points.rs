@@ -94,7 +94,11 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             plural(undrawn, "point")
         ));
     }
-    let open = xs.iter().flatten().filter(|x| x.lo.is_infinite() || x.hi.is_infinite()).count();
+    let open = xs
+        .iter()
+        .flatten()
+        .filter(|x| x.lo.is_infinite() || x.hi.is_infinite())
+        .count();
     if open > 0 {
         notes.push(format!(
             "{} open to ±∞ drawn to the edge of the plot, marked with an arrow.",
@@ -138,7 +142,10 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
     // Layout: room below the frame for tick labels, the axis title and the legend.
     let x_ticks = x_scale.ticks(if category { 24 } else { 7 });
     let rotate = category
-        && (x_ticks.len() > 8 || x_ticks.iter().any(|t| math::plain(&t.label).chars().count() > 10));
+        && (x_ticks.len() > 8
+            || x_ticks
+                .iter()
+                .any(|t| math::plain(&t.label).chars().count() > 10));
     let tick_room = if rotate {
         let longest = x_ticks
             .iter()
@@ -149,7 +156,9 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
     } else {
         18.0
     };
-    let has_inner = series.iter().any(|s| s.marks.iter().any(|m| m.inner.is_some()));
+    let has_inner = series
+        .iter()
+        .any(|s| s.marks.iter().any(|m| m.inner.is_some()));
     let legend_rows = if series.len() > 1 {
         series.len().div_ceil(2)
     } else {
@@ -245,7 +254,14 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             svg.raw(&format!("<g fill=\"{colour}\" stroke=\"{colour}\">"));
             marker(&mut svg, s, x + 6.0, y, 3.5);
             svg.raw("</g>\n");
-            svg.text(x + 15.0, y + 4.0, &shorten(&ser.label, 34), "start", 11.0, 0.0);
+            svg.text(
+                x + 15.0,
+                y + 4.0,
+                &shorten(&ser.label, 34),
+                "start",
+                11.0,
+                0.0,
+            );
         }
         row = count.div_ceil(2);
     }
@@ -257,7 +273,13 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             .find_map(|p| (p.errors.len() > 1).then(|| p.errors[0].label.clone()))
             .flatten()
             .unwrap_or_else(|| "first uncertainty".to_string());
-        svg.line(fx0 + 6.0, y - 6.0, fx0 + 6.0, y + 6.0, "stroke=\"#1c2430\" stroke-width=\"3\" stroke-opacity=\"0.5\"");
+        svg.line(
+            fx0 + 6.0,
+            y - 6.0,
+            fx0 + 6.0,
+            y + 6.0,
+            "stroke=\"#1c2430\" stroke-width=\"3\" stroke-opacity=\"0.5\"",
+        );
         svg.text(
             fx0 + 15.0,
             y + 4.0,
@@ -308,15 +330,21 @@ fn x_position(p: &Point) -> Option<Option<XPos>> {
             let (Some(lo), Some(hi)) = (num(&b.low.value)?, num(&b.high.value)?) else {
                 return Some(None);
             };
-            let at = value.filter(|v| v.is_finite()).or(match (lo.is_finite(), hi.is_finite()) {
-                (true, true) => Some((lo + hi) / 2.0),
-                (true, false) => Some(lo),
-                (false, true) => Some(hi),
-                (false, false) => None,
-            });
+            let at = value
+                .filter(|v| v.is_finite())
+                .or(match (lo.is_finite(), hi.is_finite()) {
+                    (true, true) => Some((lo + hi) / 2.0),
+                    (true, false) => Some(lo),
+                    (false, true) => Some(hi),
+                    (false, false) => None,
+                });
             Some(at.map(|at| XPos { lo, hi, at }))
         }
-        None => Some(value.filter(|v| v.is_finite()).map(|at| XPos { lo: at, hi: at, at })),
+        None => Some(
+            value
+                .filter(|v| v.is_finite())
+                .map(|at| XPos { lo: at, hi: at, at }),
+        ),
     }
 }
 
@@ -365,9 +393,23 @@ fn draw_x_ticks(
         }
         svg.line(x, bottom, x, bottom + 4.0, "stroke=\"#8a94a3\"");
         if rotate {
-            svg.text(x + 3.0, bottom + 12.0, &shorten(&t.label, 22), "end", 10.5, -40.0);
+            svg.text(
+                x + 3.0,
+                bottom + 12.0,
+                &shorten(&t.label, 22),
+                "end",
+                10.5,
+                -40.0,
+            );
         } else {
-            svg.text(x, bottom + 16.0, &shorten(&t.label, 14), "middle", 11.0, 0.0);
+            svg.text(
+                x,
+                bottom + 16.0,
+                &shorten(&t.label, 14),
+                "middle",
+                11.0,
+                0.0,
+            );
         }
     }
 }
@@ -383,7 +425,13 @@ fn draw_mark(
 ) {
     let Some(x) = px(m.x.at + shift) else { return };
     let Some(y) = py(m.y) else { return };
-    let edge = |v: f64, fallback: f64| if v.is_infinite() { Some(fallback) } else { px(v) };
+    let edge = |v: f64, fallback: f64| {
+        if v.is_infinite() {
+            Some(fallback)
+        } else {
+            px(v)
+        }
+    };
     // The bin, edge to edge; an open side runs to the frame and ends in an arrow.
     if m.x.lo != m.x.hi
         && let (Some(x0), Some(x1)) = (edge(m.x.lo, fx0), edge(m.x.hi, fx1))
@@ -404,7 +452,13 @@ fn draw_mark(
     if let Some((up, down)) = m.inner {
         let top = py(m.y + up).unwrap_or(TOP - 2.0);
         let bottom = py(m.y - down).unwrap_or(TOP + HEIGHT + 2.0);
-        svg.line(x, top, x, bottom, "stroke-width=\"3.2\" stroke-opacity=\"0.55\"");
+        svg.line(
+            x,
+            top,
+            x,
+            bottom,
+            "stroke-width=\"3.2\" stroke-opacity=\"0.55\"",
+        );
     }
     marker(svg, s, x, y, 3.2);
 }
@@ -429,9 +483,18 @@ fn draw_groups(
         let mean = chunk.iter().map(|m| m.y).sum::<f64>() / k;
         let lo = chunk
             .iter()
-            .map(|m| if log_y && m.y - m.down <= 0.0 { m.y } else { m.y - m.down })
+            .map(|m| {
+                if log_y && m.y - m.down <= 0.0 {
+                    m.y
+                } else {
+                    m.y - m.down
+                }
+            })
             .fold(f64::INFINITY, f64::min);
-        let hi = chunk.iter().map(|m| m.y + m.up).fold(f64::NEG_INFINITY, f64::max);
+        let hi = chunk
+            .iter()
+            .map(|m| m.y + m.up)
+            .fold(f64::NEG_INFINITY, f64::max);
         let (Some(x), Some(y0), Some(y1)) = (px(at), py(lo), py(hi)) else {
             continue;
         };
@@ -548,7 +611,11 @@ fn y_title(deps: &[Variable]) -> String {
         return first;
     }
     let units = deps[0].units.clone().unwrap_or_default();
-    if !units.is_empty() && deps.iter().all(|d| d.units.as_deref() == Some(units.as_str())) {
+    if !units.is_empty()
+        && deps
+            .iter()
+            .all(|d| d.units.as_deref() == Some(units.as_str()))
+    {
         return format!("[{units}]");
     }
     String::new()
@@ -573,7 +640,10 @@ fn describe(
     );
     let points: usize = series.iter().map(|s| s.marks.len()).sum();
     let _ = write!(d, ", {}", plural(points, "point"));
-    if series.iter().any(|s| s.marks.iter().any(|m| m.up > 0.0 || m.down > 0.0)) {
+    if series
+        .iter()
+        .any(|s| s.marks.iter().any(|m| m.up > 0.0 || m.down > 0.0))
+    {
         d.push_str(" with error bars");
     }
     if x.is_log() {

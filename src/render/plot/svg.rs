@@ -6,7 +6,8 @@ use crate::render::markdown::escape;
 use crate::render::math;
 
 /// Font of every label; sizes are in the picture's own units (it scales as a whole).
-const FONT: &str = "system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Liberation Sans',sans-serif";
+const FONT: &str =
+    "system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Liberation Sans',sans-serif";
 
 pub struct Svg {
     out: String,
@@ -79,7 +80,11 @@ impl Svg {
             };
             let dy = target - level;
             level = target;
-            let small = if piece.shift == 0 { "" } else { " font-size=\"75%\"" };
+            let small = if piece.shift == 0 {
+                ""
+            } else {
+                " font-size=\"75%\""
+            };
             if dy == 0.0 && small.is_empty() {
                 self.out.push_str(&escape(&piece.text));
             } else {
@@ -139,9 +144,14 @@ mod tests {
         let mut svg = Svg::new(100.0, 50.0, "t <1>", "d");
         svg.text(10.0, 20.0, "$p_{T}$ [GeV]", "middle", 10.0, 0.0);
         let out = svg.finish();
-        assert!(out.contains("<title id=\"title\">t &lt;1&gt;</title>"), "{out}");
         assert!(
-            out.contains("p<tspan dy=\"2.8\" font-size=\"75%\">T</tspan><tspan dy=\"-2.8\"> [GeV]</tspan>"),
+            out.contains("<title id=\"title\">t &lt;1&gt;</title>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "p<tspan dy=\"2.8\" font-size=\"75%\">T</tspan><tspan dy=\"-2.8\"> [GeV]</tspan>"
+            ),
             "{out}"
         );
     }

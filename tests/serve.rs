@@ -1,0 +1,188 @@
+//! `hepstatic serve` with a real HTTP client: content types, ETags, ranges, rebuilds.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// The server process; killed when the test ends, whatever happens.
+struct Served {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(project: &std::path::Path) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hepstatic"))
+        .args(["serve", "--port", "0"])
+        .current_dir(project)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("serve ended before listening").unwrap();
+        if let Some(rest) = line.split(" at http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+    Served { child, base }
+}
+
+fn client() -> reqwest::blocking::Client {
+    // reqwest is built without a default TLS provider; plain HTTP needs none, but the
+    // client still wants one installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn serves_the_site_like_a_static_host() {
+    let project = scratch_project(&["ins1512299"]);
+    let server = serve(project.path());
+    let http = client();
+
+    let home = http.get(format!("{}/", server.base)).send().unwrap();
+    assert_eq!(home.status(), 200);
+    assert_eq!(home.headers()["content-type"], "text/html; charset=utf-8");
+
+    let csv_url = format!(
+        "{}/record/ins1512299/v1/t1/ins1512299-v1-t1.csv",
+        server.base
+    );
+    let csv = http.get(&csv_url).send().unwrap();
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let etag = csv.headers()["etag"].to_str().unwrap().to_string();
+    let body = csv.bytes().unwrap();
+    let on_disk = std::fs::read(
+        project
+            .path()
+            .join("site/record/ins1512299/v1/t1/ins1512299-v1-t1.csv"),
+    )
+    .unwrap();
+    assert_eq!(body.as_ref(), on_disk.as_slice());
+
+    let again = http
+        .get(&csv_url)
+        .header("If-None-Match", &etag)
+        .send()
+        .unwrap();
+    assert_eq!(again.status(), 304);
+
+    let part = http
+        .get(&csv_url)
+        .header("Range", "bytes=5-14")
+        .send()
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 5-14/{}", on_disk.len()).as_str()
+    );
+    assert_eq!(part.bytes().unwrap().as_ref(), &on_disk[5..15]);
+
+    let json = http
+        .get(format!("{}/record/ins1512299/v1/record.json", server.base))
+        .send()
+        .unwrap();
+    assert_eq!(json.headers()["content-type"], "application/json");
+    let yaml = http
+        .get(format!(
+            "{}/record/ins1512299/v1/t1/ins1512299-v1-t1.yaml",
+            server.base
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(
+        yaml.headers()["content-type"],
+        "application/yaml; charset=utf-8"
+    );
+
+    let folder = http
+        .get(format!("{}/record/ins1512299", server.base))
+        .send()
+        .unwrap();
+    assert_eq!(folder.status(), 301);
+    assert_eq!(folder.headers()["location"], "/record/ins1512299/");
+    assert_eq!(
+        http.get(format!("{}/no/such/page/", server.base))
+            .send()
+            .unwrap()
+            .status(),
+        404
+    );
+
+    // A raw request that tries to climb out of the site (a client would normalise it).
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    stream
+        .write_all(b"GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
+    assert!(!reply.contains("root:"));
+}
+
+#[test]
+fn rebuilds_when_a_record_changes() {
+    let project = scratch_project(&["ins1512299"]);
+    let server = serve(project.path());
+    let http = client();
+    let page = format!("{}/record/ins1512299/v1/", server.base);
+    assert!(
+        !http
+            .get(&page)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+            .contains("Renamed for the test")
+    );
+
+    let meta = project.path().join("records/ins1512299/record.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let title_line = text
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &meta,
+        text.replace(&title_line, "title: Renamed for the test"),
+    )
+    .unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let body = http
+            .get(&page)
+            .send()
+            .map(|r| r.text().unwrap_or_default())
+            .unwrap_or_default();
+        if body.contains("Renamed for the test") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the site was not rebuilt within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
