@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -140,7 +139,7 @@ fn every_landing_page_has_valid_datacite_xml_bibtex_and_json_ld() {
     for want in [
         "<identifier identifierType=\"DOI\">10.5072/hepstatic.demo-1.v1/t1</identifier>",
         "<creatorName nameType=\"Organizational\">TEST Collaboration</creatorName>",
-        "<title xml:lang=\"en\">&quot;Table 1&quot; of &quot;Measurement of σ(pp → X) &amp; friends &lt;at&gt; 13 TeV&quot;</title>",
+        "<title xml:lang=\"en\">&quot;Table 1&quot; of &quot;Measurement of σ(pp →X) &amp; friends &lt;at&gt; 13 TeV&quot;</title>",
         "<publisher>hepstatic test repository</publisher>",
         "<publicationYear>2025</publicationYear>",
         "<resourceType resourceTypeGeneral=\"Dataset\">HEPData table</resourceType>",

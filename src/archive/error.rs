@@ -136,9 +136,14 @@ impl ArchiveError {
     }
 }
 
-/// `text` with control characters escaped (`\u{1b}`), for details taken from a library's
-/// message, which may quote raw header bytes.
+/// `text` with control characters escaped (`\u{1b}`) and cut to 160 characters, for
+/// details taken from a library's message, which may quote raw header bytes.
 pub(super) fn printable(text: &str) -> String {
+    const MAX: usize = 160;
+    if text.chars().count() > MAX {
+        let cut: String = text.chars().take(MAX).collect();
+        return format!("{}...", printable(&cut));
+    }
     text.chars()
         .flat_map(|c| {
             let escaped: Vec<char> = if c.is_control() {

@@ -343,6 +343,19 @@ fn damaged_data_is_reported_not_panicked_on() {
     ));
 }
 
+#[test]
+fn library_messages_are_made_printable() {
+    // The tar reader quotes the raw bytes of a broken numeric field in its message; found
+    // by fuzzing. Escape codes must not reach the user's terminal.
+    let mut entry = raw_entry("a.yaml", b'0', DATA, "");
+    entry[124..136].copy_from_slice(b"\x1b[2J\x07\x01abcdef");
+    fix_checksum(&mut entry);
+    let e = err(&raw_tar(&[entry]));
+    assert!(matches!(e, ArchiveError::Corrupt { .. }), "{e:?}");
+    assert!(!e.to_string().chars().any(char::is_control), "{e}");
+    assert!(e.to_string().contains("\\u{1b}"), "{e}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Hostile members
 

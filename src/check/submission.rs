@@ -106,7 +106,10 @@ fn check_resource(r: &Resource, sub: &Submission, out: &mut Vec<Diagnostic>) {
     if sub.schema_version.is_v0() && loc.value.starts_with("/resource/") {
         return;
     }
-    if !r.is_local() {
+    let looks_like_url = ["http:", "https:", "ftp:", "ftps:"]
+        .iter()
+        .any(|scheme| loc.value.to_ascii_lowercase().starts_with(scheme));
+    if !r.is_local() || looks_like_url {
         if let Err(why) = check_url(&loc.value) {
             out.push(
                 Diagnostic::error(

@@ -504,10 +504,10 @@ fn read_data_file(
             "E036",
             named.pos,
             format!(
-                "data file \"{}\" is {:.1} MiB, more than the limit of {:.1} MiB",
+                "data file \"{}\" is {}, more than the limit of {}",
                 named.value,
-                size as f64 / 1_048_576.0,
-                options.max_data_file_bytes as f64 / 1_048_576.0
+                human_size(size),
+                human_size(options.max_data_file_bytes)
             ),
             "split the table, or add the file as an additional resource instead; the limit is max_data_file_mib in hepstatic.toml",
         );
@@ -532,6 +532,15 @@ fn read_data_file(
         return None;
     }
     read_data_bytes(&bytes, &path, json, f.version, f.diagnostics)
+}
+
+/// `12.3 MiB`, `4.0 KiB` or `592 bytes`.
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / 1_048_576.0),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
 }
 
 /// Does the name end in `.json` (any case)? Such data files are read as JSON.
@@ -572,9 +581,9 @@ pub fn load_data_with(
                 path,
                 Pos::NONE,
                 format!(
-                    "this data file is {:.1} MiB, more than the limit of {:.1} MiB",
-                    bytes.len() as f64 / 1_048_576.0,
-                    options.max_data_file_bytes as f64 / 1_048_576.0
+                    "this data file is {}, more than the limit of {}",
+                    human_size(bytes.len() as u64),
+                    human_size(options.max_data_file_bytes)
                 ),
             )
             .with_help("split the table; the limit is max_data_file_mib in hepstatic.toml"),

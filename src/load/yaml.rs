@@ -763,7 +763,7 @@ impl Builder<'_> {
                 if let Some(tag) = tag {
                     self.check_tag(&tag.handle, &tag.suffix, pos)?;
                 }
-                let flow = self.flow_start(&span);
+                let flow = self.flow_start(&span, '[');
                 self.open(Frame::Seq {
                     items: Vec::new(),
                     pos,
@@ -776,7 +776,7 @@ impl Builder<'_> {
                 if let Some(tag) = tag {
                     self.check_tag(&tag.handle, &tag.suffix, pos)?;
                 }
-                let flow = self.flow_start(&span);
+                let flow = self.flow_start(&span, '{');
                 self.open(Frame::Map {
                     entries: Vec::new(),
                     key: None,
@@ -788,7 +788,8 @@ impl Builder<'_> {
                 })?;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let end_line = span.end.line() as u32;
+                // Where the closing `]` or `}` of a flow collection is.
+                let end_line = span.start.line() as u32;
                 let (node, anchor, flow) = match self.stack.pop() {
                     Some(Frame::Seq {
                         items,
@@ -870,7 +871,7 @@ impl Builder<'_> {
 
     /// The line a flow collection (`[` or `{`) starts on, `None` for a block collection,
     /// whose span starts at its first entry instead.
-    fn flow_start(&mut self, span: &Span) -> Option<u32> {
+    fn flow_start(&mut self, span: &Span, indicator: char) -> Option<u32> {
         let index = span.start.index();
         let (mut ci, mut bi) = self.cursor;
         if index < ci {
@@ -887,7 +888,7 @@ impl Builder<'_> {
         };
         let (byte, c) = found?;
         self.cursor = (index, byte);
-        matches!(c, '[' | '{').then_some(span.start.line() as u32)
+        (c == indicator).then_some(span.start.line() as u32)
     }
 
     /// Accepts the core tags (`!!str`, `!!int`, ...) and rejects the rest, such as
@@ -898,11 +899,12 @@ impl Builder<'_> {
         if core && CORE.contains(&suffix) {
             return Ok(suffix.to_string());
         }
+        let shown = if core { "!!" } else { handle };
         Err(Diagnostic::error(
             "E003",
             self.file,
             pos,
-            format!("the tag `{handle}{suffix}` is not allowed in a HEPData file"),
+            format!("the tag `{shown}{suffix}` is not allowed in a HEPData file"),
         )
         .with_help(
             "remove the tag: write plain YAML values (text, numbers, lists, mappings) only; \

@@ -259,7 +259,7 @@ pub struct VariableSummary {
     pub independent: bool,
     /// "0.3 – 12.5", or the number of distinct text entries.
     pub range: String,
-    /// Rows without a numeric value.
+    /// Rows with no value at all (NaN, or nothing).
     pub missing: usize,
 }
 
@@ -773,6 +773,7 @@ fn summary(data: &TableData) -> Vec<VariableSummary> {
                     }
                     Value::Text(t) => {
                         texts.insert(t.clone());
+                        seen = true;
                     }
                     Value::Number(_) => {}
                 }

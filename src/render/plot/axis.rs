@@ -230,7 +230,7 @@ mod tests {
             labels(&s.ticks(5)),
             ["−0.0002", "−0.0001", "0", "0.0001", "0.0002"]
         );
-        assert_eq!(number_label(2.0000000000000002e-5, 1e-5), "2e−5");
+        assert_eq!(number_label(1e-5 + 1e-5 + 1e-20, 1e-5), "2e−5");
         assert_eq!(number_label(1.5e-5, 5e-6), "1.5e−5");
     }
 

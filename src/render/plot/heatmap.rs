@@ -436,7 +436,7 @@ fn numeric_grid(v: &Variable, title: String) -> Option<Grid> {
     cells.retain(|(a, b)| a.is_finite() && b.is_finite());
     let lo = cells.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
     let hi = cells.iter().map(|c| c.1).fold(f64::NEG_INFINITY, f64::max);
-    if !(hi > lo) {
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         return None;
     }
     // Overlapping bins cannot be drawn side by side: fall back to labels.
