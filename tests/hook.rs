@@ -208,6 +208,10 @@ fn push_is_checked_then_built_and_published_versions_stay_frozen() {
         seen.contains("records/demo-1/v1/submission.yaml: error[E047]"),
         "{seen}"
     );
+    assert!(
+        seen.contains("`git checkout -- records/demo-1/v1/submission.yaml`"),
+        "{seen}"
+    );
     git_ok(&work, &["reset", "-q", "--hard", "origin/main"]);
 
     // The branch cannot be deleted; CI's `hook verify` gives the same verdicts.

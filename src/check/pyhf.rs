@@ -446,22 +446,20 @@ impl Walker<'_> {
             }
         };
         match kind.as_str() {
-            "lumi" | "normfactor" | "shapefactor" => {
-                if !data.is_null() {
-                    self.error(
-                        "E061",
-                        data.pos,
-                        &dptr,
-                        format!(
-                            "a {kind} modifier takes null data, found {}",
-                            data.describe()
-                        ),
-                        "write \"data\": null",
-                    );
-                }
+            "lumi" | "normfactor" | "shapefactor" if !data.is_null() => {
+                self.error(
+                    "E061",
+                    data.pos,
+                    &dptr,
+                    format!(
+                        "a {kind} modifier takes null data, found {}",
+                        data.describe()
+                    ),
+                    "write \"data\": null",
+                );
             }
             "shapesys" | "staterror" => per_bin(self, data, &dptr),
-            "histosys" => {
+            "histosys"
                 if self
                     .object(
                         data,
@@ -469,32 +467,30 @@ impl Walker<'_> {
                         &["lo_data", "hi_data"],
                         &["lo_data", "hi_data"],
                     )
-                    .is_some()
-                {
-                    for key in ["lo_data", "hi_data"] {
-                        if let Some(d) = data.get(key) {
-                            per_bin(self, d, &format!("{dptr}/{key}"));
-                        }
+                    .is_some() =>
+            {
+                for key in ["lo_data", "hi_data"] {
+                    if let Some(d) = data.get(key) {
+                        per_bin(self, d, &format!("{dptr}/{key}"));
                     }
                 }
             }
-            "normsys" => {
+            "normsys"
                 if self
                     .object(data, &dptr, &["lo", "hi"], &["lo", "hi"])
-                    .is_some()
-                {
-                    for key in ["lo", "hi"] {
-                        if let Some(d) = data.get(key)
-                            && !is_number(d)
-                        {
-                            self.error(
-                                "E061",
-                                d.pos,
-                                &format!("{dptr}/{key}"),
-                                format!("must be a number, found {}", d.describe()),
-                                "write the number without quotes",
-                            );
-                        }
+                    .is_some() =>
+            {
+                for key in ["lo", "hi"] {
+                    if let Some(d) = data.get(key)
+                        && !is_number(d)
+                    {
+                        self.error(
+                            "E061",
+                            d.pos,
+                            &format!("{dptr}/{key}"),
+                            format!("must be a number, found {}", d.describe()),
+                            "write the number without quotes",
+                        );
                     }
                 }
             }

@@ -118,9 +118,10 @@ fn check_lengths(file: &Path, data: &TableData, out: &mut Vec<Diagnostic>) {
                     file,
                     pos,
                     format!(
-                        "{path} (\"{}\") has {} rows, but the table has {expected} (rows per variable: {})",
+                        "{path} (\"{}\") has {} row{}, but the table has {expected} (rows per variable: {})",
                         var.name.value,
                         var.values.len(),
+                        if var.values.len() == 1 { "" } else { "s" },
                         summary.join(", ")
                     ),
                 )

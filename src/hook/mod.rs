@@ -297,10 +297,14 @@ pub fn verify(repo: &Path, old: Option<&str>, new: &str) -> Result<(Vec<Diagnost
             &mut diagnostics,
         )?;
     }
+    // Messages name files as they are in the repository, not in the scratch folder.
+    let prefix = format!("{}/", tree.display());
     for d in &mut diagnostics {
         if let Ok(rel) = d.file.strip_prefix(tree) {
             d.file = rel.to_path_buf();
         }
+        d.message = d.message.replace(&prefix, "");
+        d.help = d.help.take().map(|h| h.replace(&prefix, ""));
     }
     sort_diagnostics(&mut diagnostics);
     Ok((diagnostics, links))

@@ -10,7 +10,7 @@ use crate::model::{
 };
 
 use super::fields::{Fields, get};
-use super::yaml::{Kind, Node, Resolved, shorten};
+use super::yaml::{Kind, Node, Portability, Resolved, shorten};
 
 const DATA_KEYS: [&str; 2] = ["independent_variables", "dependent_variables"];
 /// Schema 0.1.0 also let a data file carry its table's `name` and a `type`.
@@ -418,8 +418,11 @@ fn amount(node: &Node, f: &mut Fields, label: &str, what: &str) -> Option<Amount
         );
         return None;
     };
-    f.portability(s, node.pos, &format!("{label}: \"{what}\""), false);
-    let text = match s.resolve_number() {
+    let reading = match f.portability(s, node.pos, &format!("{label}: \"{what}\""), false) {
+        Portability::NumberOnlyIn12(x) => Resolved::Float(x),
+        _ => s.resolve(),
+    };
+    let text = match reading {
         Resolved::Int(x) | Resolved::Float(x) => return Some(Amount::Absolute(x)),
         Resolved::Str(t) => t.trim(),
         // A bare `minus:` with nothing after it: the reference reads null, then fails.

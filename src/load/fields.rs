@@ -138,8 +138,11 @@ impl<'a> Fields<'a> {
     /// Text or a number, kept as written (keyword values, qualifier values).
     pub fn text_or_number(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
         if let Kind::Scalar(s) = &node.kind {
-            self.portability(s, node.pos, what, false);
-            match s.resolve_number() {
+            let reading = match self.portability(s, node.pos, what, false) {
+                Portability::NumberOnlyIn12(x) => Resolved::Float(x),
+                _ => s.resolve(),
+            };
+            match reading {
                 Resolved::Str(text) => return Some(Spanned::new(text.to_string(), node.pos)),
                 Resolved::Int(_) | Resolved::Float(_) => {
                     return Some(Spanned::new(s.text.clone(), node.pos));
@@ -165,8 +168,11 @@ impl<'a> Fields<'a> {
         code: &'static str,
     ) -> Option<Spanned<Value>> {
         if let Kind::Scalar(s) = &node.kind {
-            self.portability(s, node.pos, what, true);
-            match s.resolve_number() {
+            let reading = match self.portability(s, node.pos, what, true) {
+                Portability::NumberOnlyIn12(x) => Resolved::Float(x),
+                _ => s.resolve(),
+            };
+            match reading {
                 Resolved::Int(x) | Resolved::Float(x) => {
                     return Some(Spanned::new(Value::Number(x), node.pos));
                 }
@@ -195,8 +201,15 @@ impl<'a> Fields<'a> {
     /// scalar in a number field, and, with `warn_text`, warns where only YAML 1.1 reads
     /// text (see `Scalar::portability`). Fields that HEPData converts with `float()`
     /// afterwards (uncertainties, keyword values) need no such warning.
-    pub fn portability(&mut self, s: &Scalar, pos: Pos, what: &str, warn_text: bool) {
-        match s.portability() {
+    pub fn portability(
+        &mut self,
+        s: &Scalar,
+        pos: Pos,
+        what: &str,
+        warn_text: bool,
+    ) -> Portability {
+        let portability = s.portability();
+        match &portability {
             Portability::Same => {}
             Portability::NumberOnlyIn12(_) if !warn_text => {}
             Portability::NumberOnlyIn12(x) => self.warning(
@@ -222,6 +235,7 @@ impl<'a> Fields<'a> {
                 "write the number plainly (no leading zero, no `_` or `:`), e.g. `12` or `1000`, or quote it if it is text",
             ),
         }
+        portability
     }
 
     /// Reports keys outside `allowed`, naming the closest allowed one when it is a typo.

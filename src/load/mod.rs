@@ -11,7 +11,9 @@ mod data;
 mod fields;
 mod input;
 mod json;
+mod meta;
 mod record;
+mod scalar;
 mod source;
 mod submission;
 mod text;
@@ -25,11 +27,12 @@ use crate::model::{Diagnostic, Pos, Record, TableData, Version};
 pub use crate::model::SchemaVersion;
 pub use data::parse_python_float;
 pub use input::{InputKind, detect};
+pub use meta::{KEYWORD_NAMES, is_table_doi};
 pub use record::is_date;
 pub use source::Source;
 pub use submission::{
-    KEYWORD_NAMES, MAX_NAME_CHARS, is_safe_name, is_table_doi, load_data, load_data_with,
-    load_submission, read_data_bytes, read_submission,
+    MAX_NAME_CHARS, is_safe_name, load_data, load_data_with, load_submission, read_data_bytes,
+    read_submission,
 };
 
 /// Settings that change what loading accepts.

@@ -398,11 +398,18 @@ fn is_likelihood_text(text: &str) -> bool {
 
 /// Text for the index: tags stripped, whitespace collapsed, LaTeX kept, cut at `max`.
 pub fn plain_text(text: &str, max: usize) -> String {
-    // A `<` starts a tag only when a letter, `/` or `!` follows (`$a<b$` is math).
+    // A `<` starts a tag only outside math and when a letter, `/` or `!` follows
+    // (`$a<b$` is a formula, not a tag).
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
+    let mut in_math = false;
+    let mut prev = ' ';
     while let Some(c) = chars.next() {
+        if c == '$' && prev != '\\' {
+            in_math = !in_math;
+        }
         let tag = c == '<'
+            && !in_math
             && chars
                 .peek()
                 .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/' || *n == '!');
@@ -416,6 +423,7 @@ pub fn plain_text(text: &str, max: usize) -> String {
         } else {
             out.push(c);
         }
+        prev = c;
     }
     let line = out.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() <= max {

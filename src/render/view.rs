@@ -799,9 +799,10 @@ fn summary(data: &TableData) -> Vec<VariableSummary> {
         .collect()
 }
 
-/// Markdown or plain text as one line of plain text, cut at `max` characters.
+/// Markdown or plain text as one line of plain text (tags dropped, formulas in Unicode),
+/// cut at `max` characters.
 pub fn one_line(text: &str, max: usize) -> String {
-    let plain = math::plain(text);
+    let plain = math::plain(&super::search::plain_text(text, usize::MAX));
     let words: Vec<&str> = plain.split_whitespace().collect();
     let line = words.join(" ");
     if line.chars().count() <= max {
