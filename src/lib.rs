@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod doi;
 pub mod hook;
+pub mod likelihood;
 pub mod load;
 pub mod model;
 pub mod publish;

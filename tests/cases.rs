@@ -642,9 +642,9 @@ fn data_file_size_limit() {
     assert!(is_valid(&run(dir.path())));
 }
 
-/// Every input form: a version folder, a record, a records tree, a single-YAML file, a
-/// lone data file (YAML and JSON), and archives (.zip, .tar, .tar.gz, .tgz) read in memory,
-/// whose members are named `archive:inner/path`.
+/// Every input form: a version folder, a record, a records tree, a single-YAML file (also
+/// gzip-compressed), a lone data file (YAML and JSON), and archives (.zip, .tar, .tar.gz,
+/// .tgz) read in memory, whose members are named `archive:inner/path`.
 #[test]
 fn every_input_form() {
     // A records tree holding one record with one version.
@@ -701,6 +701,19 @@ fn every_input_form() {
         );
         assert_eq!(listing(out.path()), before, "nothing is unpacked to disk");
     }
+
+    // A gzip-compressed single-YAML submission, read in memory too.
+    let single = fs::read_to_string(cases().join("c15/single_ok.yaml")).unwrap();
+    let gz = out.path().join("single.yaml.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(single.replace("symerror: 0.2", "symerror: 0").as_bytes())
+        .unwrap();
+    fs::write(&gz, enc.finish().unwrap()).unwrap();
+    assert_found(
+        &run(&gz),
+        out.path(),
+        &[("E026", "single.yaml.gz:single.yaml", 13, 5)],
+    );
 
     // A damaged archive is a diagnostic, not a failure of the tool.
     let bad = out.path().join("bad.tar.gz");

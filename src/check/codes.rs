@@ -149,8 +149,28 @@ pub const CODES: &[(&str, &str)] = &[
         "a pyhf workspace refers to something it does not define, or defines it twice",
     ),
     (
+        "E064",
+        "a pyhf patchset has a wrong or missing field (schema shape)",
+    ),
+    (
+        "E065",
+        "a pyhf patchset names a patch twice, repeats a signal point's values, or gives values not matching its labels",
+    ),
+    (
+        "E066",
+        "a pyhf patchset's digest does not match its background-only workspace",
+    ),
+    (
+        "E067",
+        "a patch does not apply to its background-only workspace (RFC 6902)",
+    ),
+    (
         "E070",
         "a submission archive cannot be read, or holds an unsafe member",
+    ),
+    (
+        "E071",
+        "a resource archive cannot be read, or holds an unsafe member",
     ),
     (
         "W001",

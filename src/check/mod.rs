@@ -5,6 +5,7 @@ pub mod codes;
 pub mod frozen;
 pub mod pyhf;
 mod record;
+pub mod resources;
 mod submission;
 mod table;
 

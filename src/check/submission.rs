@@ -92,6 +92,7 @@ pub fn check_submission(sub: &Submission, out: &mut Vec<Diagnostic>) {
     if is_submission_yaml(file) && version >= SchemaVersion::V1_1_0 {
         check_unreferenced(sub, out);
     }
+    super::resources::check_resources(sub, out);
 }
 
 fn is_submission_yaml(file: &Path) -> bool {

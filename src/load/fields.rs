@@ -277,7 +277,7 @@ impl<'a> Fields<'a> {
                 "E011",
                 pos,
                 format!("{what} has no \"{key}\", which is required"),
-                &format!("add `{key}:` to {what}"),
+                &format!("add `{key}: ...` to it"),
             );
         }
         found

@@ -20,6 +20,8 @@ pub enum InputKind {
     /// A submission packed as .zip, .tar, .tar.gz or .tgz.
     Archive,
     SingleYaml,
+    /// A single-YAML submission compressed with gzip (`.yaml.gz`), as HEPData accepts.
+    GzipYaml,
     DataFile,
 }
 
@@ -48,6 +50,9 @@ pub fn detect(path: &Path) -> Result<InputKind, String> {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    if name.ends_with(".yaml.gz") || name.ends_with(".yml.gz") {
+        return Ok(InputKind::GzipYaml);
+    }
     if [".zip", ".tar", ".tar.gz", ".tgz"]
         .iter()
         .any(|ext| name.ends_with(ext))
@@ -162,6 +167,53 @@ pub fn load_archive(
         report_outside(path, &outside, diagnostics);
     }
     Ok(Some(submission))
+}
+
+/// At most this much is unpacked from a `.yaml.gz` file (a gzip bomb stops here).
+const MAX_GZIP_YAML_BYTES: u64 = 1 << 30;
+
+/// Reads a gzip-compressed single-YAML submission in memory; diagnostics name it
+/// `file.yaml.gz:file.yaml`.
+///
+/// # Errors
+/// When the file cannot be read at all. A damaged or oversized stream is a diagnostic.
+pub fn load_gzip_yaml(
+    path: &Path,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<Submission>, String> {
+    use std::io::Read;
+
+    let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut text = Vec::new();
+    let read = flate2::read::GzDecoder::new(bytes.as_slice())
+        .take(MAX_GZIP_YAML_BYTES + 1)
+        .read_to_end(&mut text);
+    let problem = match read {
+        Err(e) => Some(format!("this is not a readable gzip file: {e}")),
+        Ok(n) if n as u64 > MAX_GZIP_YAML_BYTES => Some(format!(
+            "this file unpacks to more than {} GiB",
+            MAX_GZIP_YAML_BYTES >> 30
+        )),
+        Ok(_) => None,
+    };
+    if let Some(message) = problem {
+        diagnostics.push(
+            Diagnostic::error("E070", path, Pos::NONE, message)
+                .with_help("compress the single-YAML file again with `gzip`"),
+        );
+        return Ok(None);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let inner = name.strip_suffix(".gz").unwrap_or(&name).to_string();
+    let source = Source::Memory {
+        label: format!("{}:", path.display()),
+        files: BTreeMap::from([(inner.clone(), text)]),
+    };
+    Ok(Some(read_submission(&source, &inner, options, diagnostics)))
 }
 
 /// Members outside the submission's folder: nothing can refer to them.

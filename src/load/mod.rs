@@ -132,6 +132,10 @@ pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
             let sub = input::load_archive(path, options, &mut loaded.diagnostics)?;
             loaded.items.extend(sub.map(Item::Submission));
         }
+        InputKind::GzipYaml => {
+            let sub = input::load_gzip_yaml(path, options, &mut loaded.diagnostics)?;
+            loaded.items.extend(sub.map(Item::Submission));
+        }
         InputKind::SingleYaml => {
             let sub = load_submission(path, options, &mut loaded.diagnostics);
             loaded.items.push(Item::Submission(sub));

@@ -26,12 +26,17 @@ pub fn load_meta(file: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Recor
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                "E050",
-                file,
-                Pos::NONE,
-                format!("cannot read this file: {e}"),
-            ));
+            diagnostics.push(
+                Diagnostic::error(
+                    "E050",
+                    file,
+                    Pos::NONE,
+                    format!("cannot read this file: {e}"),
+                )
+                .with_help(
+                    "check that the file exists and can be read (permissions, a broken link)",
+                ),
+            );
             return None;
         }
     };

@@ -440,12 +440,17 @@ fn read_data_file(
     let bytes = match source.read(&named.value) {
         Ok(bytes) => bytes,
         Err(e) => {
-            f.diagnostics.push(Diagnostic::error(
-                "E050",
-                &path,
-                Pos::NONE,
-                format!("cannot read this file: {e}"),
-            ));
+            f.diagnostics.push(
+                Diagnostic::error(
+                    "E050",
+                    &path,
+                    Pos::NONE,
+                    format!("cannot read this file: {e}"),
+                )
+                .with_help(
+                    "check that the file exists and can be read (permissions, a broken link)",
+                ),
+            );
             return None;
         }
     };
@@ -488,12 +493,17 @@ pub fn load_data_with(
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                "E050",
-                path,
-                Pos::NONE,
-                format!("cannot read this file: {e}"),
-            ));
+            diagnostics.push(
+                Diagnostic::error(
+                    "E050",
+                    path,
+                    Pos::NONE,
+                    format!("cannot read this file: {e}"),
+                )
+                .with_help(
+                    "check that the file exists and can be read (permissions, a broken link)",
+                ),
+            );
             return None;
         }
     };

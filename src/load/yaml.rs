@@ -197,6 +197,7 @@ fn parse_events(text: &str, file: &Path) -> Result<(Documents, Vec<(u32, u32)>),
         file,
         text,
         cursor: (0, 0),
+        has_tabs: text.contains('\t'),
         out: Documents::default(),
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -340,9 +341,11 @@ struct Builder<'f> {
     /// (character index, byte offset) of the last lookup in `text`: events come in order,
     /// so finding a character by index walks the text once in all.
     cursor: (usize, usize),
+    has_tabs: bool,
     out: Documents,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes, with their size in nodes.
+    anchors: HashMap<usize, (Node, usize)>,
     /// Nodes added by expanding aliases so far.
     alias_nodes: usize,
     /// Nodes written out in the file so far.
@@ -381,7 +384,7 @@ impl Builder<'_> {
                     }),
                 };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, (node.clone(), 1));
                 }
                 self.push(node)?;
             }
@@ -457,12 +460,13 @@ impl Builder<'_> {
                     self.quiet.push((start + 1, end_line));
                 }
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    let count = node.count();
+                    self.anchors.insert(anchor, (node.clone(), count));
                 }
                 self.push(node)?;
             }
             Event::Alias(id) => {
-                let Some(node) = self.anchors.get(&id) else {
+                let Some((node, count)) = self.anchors.get(&id) else {
                     return Err(Diagnostic::error(
                         "E001",
                         self.file,
@@ -471,7 +475,7 @@ impl Builder<'_> {
                     )
                     .with_help("define the anchor (`&name`) before using `*name`"));
                 };
-                self.alias_nodes += node.count();
+                self.alias_nodes += count;
                 let budget = MAX_ALIAS_NODES + ALIAS_NODES_PER_NODE * self.written_nodes;
                 if self.alias_nodes > budget {
                     return Err(Diagnostic::error(
@@ -499,6 +503,10 @@ impl Builder<'_> {
     /// The line a flow collection (`[` or `{`) starts on, `None` for a block collection,
     /// whose span starts at its first entry instead.
     fn flow_start(&mut self, span: &Span, indicator: char) -> Option<u32> {
+        // Only the tab check needs this; a file without tabs skips the walk.
+        if !self.has_tabs {
+            return None;
+        }
         let index = span.start.index();
         let (mut ci, mut bi) = self.cursor;
         if index < ci {

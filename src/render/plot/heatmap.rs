@@ -243,7 +243,7 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
         fy1 + x_room + 16.0,
         &shorten(&gx.title, 60),
         "middle",
-        12.0,
+        13.5,
         0.0,
     );
     svg.text(
@@ -251,7 +251,7 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
         (fy0 + fy1) / 2.0,
         &shorten(&gy.title, 44),
         "middle",
-        12.0,
+        13.5,
         -90.0,
     );
 
@@ -280,14 +280,14 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
     for t in linear_ticks_for(cmin, cmax, 6) {
         let y = fy1 - (t.at - cmin) / (cmax - cmin) * size;
         svg.line(bar_x + 14.0, y, bar_x + 18.0, y, "stroke=\"#8a94a3\"");
-        svg.text(bar_x + 20.0, y + 4.0, &t.label, "start", 10.5, 0.0);
+        svg.text(bar_x + 20.0, y + 4.0, &t.label, "start", 12.0, 0.0);
     }
     svg.text(
         WIDTH - 8.0,
         (fy0 + fy1) / 2.0,
         &shorten(&axis_title(dep), 40),
         "middle",
-        11.0,
+        12.5,
         -90.0,
     );
 
@@ -454,7 +454,10 @@ fn numeric_grid(v: &Variable, title: String) -> Option<Grid> {
             (false, true) => b - width / 2.0,
             (false, false) => return None,
         };
-        cells.iter().position(|c| c.0 <= centre && centre <= c.1)
+        // Cells are sorted and do not overlap: the last one starting at or before the
+        // centre is the only candidate.
+        let i = cells.partition_point(|c| c.0 <= centre).checked_sub(1)?;
+        (centre <= cells[i].1).then_some(i)
     };
     if cells.len() <= MAX_CELLS {
         // Gaps between bins become empty cells of their own.
@@ -512,13 +515,13 @@ fn axis_ticks(
         if horizontal {
             svg.line(p, at, p, at + 4.0, "stroke=\"#8a94a3\"");
             if rotate {
-                svg.text(p + 3.0, at + 12.0, &shorten(label, 18), "end", 10.0, -40.0);
+                svg.text(p + 3.0, at + 12.0, &shorten(label, 18), "end", 11.5, -40.0);
             } else {
-                svg.text(p, at + 16.0, &shorten(label, 12), "middle", 11.0, 0.0);
+                svg.text(p, at + 16.0, &shorten(label, 12), "middle", 12.5, 0.0);
             }
         } else {
             svg.line(at - 4.0, p, at, p, "stroke=\"#8a94a3\"");
-            svg.text(at - 6.0, p + 4.0, &shorten(label, 14), "end", 10.5, 0.0);
+            svg.text(at - 6.0, p + 4.0, &shorten(label, 14), "end", 12.0, 0.0);
         }
     };
     match &g.edges {

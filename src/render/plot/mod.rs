@@ -19,7 +19,7 @@ mod svg;
 use crate::model::{Point, TableData, Value, Variable};
 
 /// Width of every picture, in its own units; it scales to the page.
-const WIDTH: f64 = 480.0;
+const WIDTH: f64 = 420.0;
 
 /// A drawn table.
 #[derive(Clone, Debug)]

@@ -152,7 +152,7 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             .map(|t| shorten(&t.label, 22).chars().count())
             .max()
             .unwrap_or(1) as f64;
-        (longest * 6.2 * 0.64 + 16.0).min(120.0)
+        (longest * 7.0 * 0.64 + 18.0).min(130.0)
     } else {
         18.0
     };
@@ -165,9 +165,9 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
         0
     } + usize::from(has_inner);
     let frame_bottom = TOP + HEIGHT;
-    let x_title_y = frame_bottom + tick_room + 16.0;
+    let x_title_y = frame_bottom + tick_room + 18.0;
     let legend_top = x_title_y + 12.0;
-    let height = legend_top + legend_rows as f64 * 17.0 + 6.0;
+    let height = legend_top + legend_rows as f64 * 19.0 + 6.0;
     let (fx0, fx1) = (LEFT, WIDTH - RIGHT);
     let px = |x: f64| x_scale.fraction(x).map(|f| fx0 + f * (fx1 - fx0));
     let py = |y: f64| y_scale.fraction(y).map(|f| frame_bottom - f * HEIGHT);
@@ -180,7 +180,7 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
     for t in &y_ticks {
         if let Some(y) = py(t.at) {
             svg.line(fx0, y, fx1, y, "stroke=\"#e6eaef\"");
-            svg.text(fx0 - 5.0, y + 4.0, &t.label, "end", 11.0, 0.0);
+            svg.text(fx0 - 5.0, y + 4.0, &t.label, "end", 12.5, 0.0);
         }
     }
     draw_x_ticks(&mut svg, &x_ticks, &px, frame_bottom, rotate, category);
@@ -202,7 +202,7 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
         x_title_y,
         &shorten(&axis_title(x_var), 60),
         "middle",
-        12.0,
+        13.5,
         0.0,
     );
     svg.text(
@@ -210,7 +210,7 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
         TOP + HEIGHT / 2.0,
         &shorten(&y_title(deps), 44),
         "middle",
-        12.0,
+        13.5,
         -90.0,
     );
 
@@ -249,7 +249,7 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
     if count > 1 {
         for (s, ser) in series.iter().enumerate() {
             let x = fx0 + (s % 2) as f64 * col_width;
-            let y = legend_top + (s / 2) as f64 * 17.0;
+            let y = legend_top + (s / 2) as f64 * 19.0;
             let colour = COLOURS[s % COLOURS.len()];
             svg.raw(&format!("<g fill=\"{colour}\" stroke=\"{colour}\">"));
             marker(&mut svg, s, x + 6.0, y, 3.5);
@@ -257,16 +257,16 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             svg.text(
                 x + 15.0,
                 y + 4.0,
-                &shorten(&ser.label, 34),
+                &shorten(&ser.label, 28),
                 "start",
-                11.0,
+                12.5,
                 0.0,
             );
         }
         row = count.div_ceil(2);
     }
     if has_inner {
-        let y = legend_top + row as f64 * 17.0;
+        let y = legend_top + row as f64 * 19.0;
         let first = deps
             .iter()
             .flat_map(|d| d.values.iter())
@@ -285,7 +285,7 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             y + 4.0,
             &format!("inner bar: {}; outer bar: total", shorten(&first, 24)),
             "start",
-            11.0,
+            12.5,
             0.0,
         );
     }
@@ -398,7 +398,7 @@ fn draw_x_ticks(
                 bottom + 12.0,
                 &shorten(&t.label, 22),
                 "end",
-                10.5,
+                12.0,
                 -40.0,
             );
         } else {
@@ -407,7 +407,7 @@ fn draw_x_ticks(
                 bottom + 16.0,
                 &shorten(&t.label, 14),
                 "middle",
-                11.0,
+                12.5,
                 0.0,
             );
         }

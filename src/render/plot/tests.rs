@@ -84,7 +84,7 @@ fn several_series_get_a_legend_from_their_qualifiers() {
     // Legend text, with the formula's script raised.
     assert!(
         p.svg
-            .contains(">π<tspan dy=\"-4.2\" font-size=\"75%\">+</tspan>"),
+            .contains(">π<tspan dy=\"-4.8\" font-size=\"75%\">+</tspan>"),
         "{}",
         p.svg
     );
@@ -203,7 +203,7 @@ fn labelled_matrices_and_bin_pairs() {
     assert!(p.svg.contains(">param 2</text>"), "{}", p.svg);
     assert!(
         p.svg
-            .contains(">μ<tspan dy=\"3.1\" font-size=\"75%\">1</tspan></text>"),
+            .contains(">μ<tspan dy=\"3.5\" font-size=\"75%\">1</tspan></text>"),
         "{}",
         p.svg
     );
