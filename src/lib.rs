@@ -5,6 +5,7 @@
 //! and downloads; `site` writes them out. `cmd` holds one function per subcommand.
 
 pub mod archive;
+pub mod bdt;
 pub mod check;
 pub mod cmd;
 pub mod config;

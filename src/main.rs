@@ -103,6 +103,15 @@ enum Command {
     /// Git hooks that check each push and build the site after it.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Describe a TMVA BDT weight file, or evaluate it with --input NAME=VALUE (no ROOT
+    /// needed); prints the classifier's output on stdout.
+    Bdt {
+        /// The weight file (`*.weights.xml`).
+        file: PathBuf,
+        /// One input variable, by expression or label: `--input pt_lead=35.2`.
+        #[arg(long = "input", value_name = "NAME=VALUE")]
+        inputs: Vec<String>,
+    },
     /// Print an nginx server block for the site, with Accept negotiation on resource
     /// landing URLs.
     NginxConfig {
@@ -230,6 +239,7 @@ fn main() -> ExitCode {
         Command::Hook(HookCommand::PostReceive { branch, web_root }) => {
             cmd::hook::post_receive(branch, web_root)
         }
+        Command::Bdt { file, inputs } => cmd::bdt::run(file, inputs),
         Command::NginxConfig {
             site,
             listen,

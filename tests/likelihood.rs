@@ -210,3 +210,114 @@ fn c25_workspaces() {
         assert!(found.contains(message), "{name}:\n{found}\nexpected: {message}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// a real client: curl | tar, then pyhf
+
+/// The server process; killed when the test ends, whatever happens.
+struct Served {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(project: &Path) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hepstatic"))
+        .args(["serve", "--port", "0"])
+        .current_dir(project)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("serve ended before listening").unwrap();
+        if let Some(rest) = line.split(" at http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+    Served { child, base }
+}
+
+/// Runs a shell command line; panics with its output when it fails.
+fn sh(dir: &Path, script: &str) -> String {
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", script])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "`{script}` failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// pyhf must be installed (`.ci/run` does it); a missing pyhf fails the test, never skips it.
+fn require_pyhf() {
+    let found = Command::new("pyhf").arg("--version").output();
+    assert!(
+        found.as_ref().is_ok_and(|o| o.status.success()),
+        "pyhf is not installed: run `pip install pyhf` (see .ci/run)"
+    );
+}
+
+#[test]
+fn a_theorist_downloads_the_likelihood_and_fits_a_signal_point() {
+    require_pyhf();
+    let project = scratch_project(&["ins1755298"]);
+    let built = hepstatic(project.path(), &["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let server = serve(project.path());
+
+    // The resource's URL, as a script finds it: from the version's record.json, with the
+    // configured base URL swapped for the local server's.
+    let record = sh(
+        project.path(),
+        &format!("curl -sSL {}/record/ins1755298/v1/record.json", server.base),
+    );
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    let resource = record["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "atlas-1lbb-ins1755298.tar.gz")
+        .expect("the likelihood is listed in record.json");
+    let url = resource["url"].as_str().unwrap();
+    let path = &url[url.find("/record/").unwrap()..];
+    let url = format!("{}{path}", server.base);
+
+    // The way theorists do it.
+    let work = tempfile::tempdir().unwrap();
+    sh(work.path(), &format!("curl -sSL '{url}' | tar -xzf -"));
+    assert!(work.path().join("1Lbb/BkgOnly.json").is_file());
+    let patchset: serde_json::Value =
+        serde_json::from_slice(&fs::read(work.path().join("1Lbb/patchset.json")).unwrap())
+            .unwrap();
+    let name = patchset["patches"][0]["metadata"]["name"].as_str().unwrap();
+    sh(
+        work.path(),
+        &format!(
+            "pyhf patchset apply 1Lbb/BkgOnly.json 1Lbb/patchset.json --name '{name}' --output-file signal.json"
+        ),
+    );
+    let cls = sh(work.path(), "pyhf cls signal.json");
+    let cls: serde_json::Value = serde_json::from_str(&cls).expect("pyhf cls prints JSON");
+    let observed = cls["CLs_obs"].as_f64().expect("CLs_obs is a number");
+    println!("pyhf cls on {name}: CLs_obs = {observed}, CLs_exp = {}", cls["CLs_exp"]);
+    assert!((0.0..=1.0).contains(&observed), "CLs_obs = {observed}");
+    for expected in cls["CLs_exp"].as_array().unwrap() {
+        let e = expected.as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&e), "CLs_exp = {e}");
+    }
+}

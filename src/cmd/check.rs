@@ -58,7 +58,8 @@ pub fn run(paths: &[PathBuf], options: &Options, report: &Report) -> Result<i32>
         match load(path, options) {
             Ok(loaded) => checked.push(Checked {
                 path: path.clone(),
-                items: loaded.items.len(),
+                // A path counts at least once, even when nothing in it could be loaded.
+                items: loaded.items.len().max(1),
                 diagnostics: check(&loaded),
             }),
             Err(message) => {

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the exit code.
 
+pub mod bdt;
 pub mod build;
 pub mod check;
 pub mod hook;

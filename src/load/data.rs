@@ -4,6 +4,8 @@
 //! as `dependent_variables[1].values[0] ("Expected")`, the path HEPData's tools print,
 //! with the variable's name so it can be found without counting.
 
+use std::fmt;
+
 use crate::model::{
     Amount, Bin, Point, Qualifier, SchemaVersion, Spanned, TableData, Uncertainty, UncertaintyKind,
     Value, Variable,
@@ -73,7 +75,7 @@ fn variables(node: &Node, f: &mut Fields, independent: bool) -> Vec<Variable> {
     } else {
         "dependent_variables"
     };
-    let Some(items) = f.seq(node, &format!("\"{what}\"")) else {
+    let Some(items) = f.seq(node, format_args!("\"{what}\"")) else {
         return Vec::new();
     };
     items
@@ -108,14 +110,14 @@ fn variable(node: &Node, f: &mut Fields, independent: bool, path: &str) -> Optio
     }
 
     let (name, units) = match f.required(entries, "header", node.pos, path) {
-        Some(header) => match f.map(header, &format!("{path}: \"header\"")) {
+        Some(header) => match f.map(header, format_args!("{path}: \"header\"")) {
             Some(h) => {
-                f.unknown_keys(h, &HEADER_KEYS, &format!("{path}: the header"));
+                f.unknown_keys(h, &HEADER_KEYS, format_args!("{path}: the header"));
                 let name = f
                     .required(h, "name", header.pos, &format!("{path}: the header"))
-                    .and_then(|n| f.text(n, &format!("{path}: the header's \"name\"")));
+                    .and_then(|n| f.text(n, format_args!("{path}: the header's \"name\"")));
                 let units = get(h, "units")
-                    .and_then(|n| f.text(n, &format!("{path}: the header's \"units\"")))
+                    .and_then(|n| f.text(n, format_args!("{path}: the header's \"units\"")))
                     .map(|s| s.value);
                 (name, units)
             }
@@ -134,11 +136,19 @@ fn variable(node: &Node, f: &mut Fields, independent: bool, path: &str) -> Optio
     };
 
     let values = match f.required(entries, "values", node.pos, &label) {
-        Some(v) => match f.seq(v, &format!("{label}: \"values\"")) {
+        Some(v) => match f.seq(v, format_args!("{label}: \"values\"")) {
             Some(items) => items
                 .iter()
                 .enumerate()
-                .filter_map(|(j, p)| point(p, f, independent, &row_label(path, j, &name)))
+                .filter_map(|(j, p)| {
+                    let place = Place {
+                        variable: path,
+                        name: name.as_ref().map(|n| n.value.as_str()),
+                        row: j,
+                        error: None,
+                    };
+                    point(p, f, independent, place)
+                })
                 .collect(),
             None => Vec::new(),
         },
@@ -154,16 +164,40 @@ fn variable(node: &Node, f: &mut Fields, independent: bool, path: &str) -> Optio
     })
 }
 
-/// `dependent_variables[1].values[0] ("Expected")`.
-pub fn row_label(path: &str, row: usize, name: &Option<Spanned<String>>) -> String {
-    match name {
-        Some(n) => format!("{path}.values[{row}] (\"{}\")", shorten(&n.value, 40)),
-        None => format!("{path}.values[{row}]"),
+/// Where in a table a message points, e.g. `dependent_variables[1].values[0] ("Expected"):
+/// errors[2]`; formatted only when a message is made, as most rows have none.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    variable: &'a str,
+    name: Option<&'a str>,
+    row: usize,
+    error: Option<usize>,
+}
+
+impl Place<'_> {
+    fn error(self, k: usize) -> Self {
+        Place {
+            error: Some(k),
+            ..self
+        }
+    }
+}
+
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(out, "{}.values[{}]", self.variable, self.row)?;
+        if let Some(name) = self.name {
+            write!(out, " (\"{}\")", shorten(name, 40))?;
+        }
+        if let Some(k) = self.error {
+            write!(out, ": errors[{k}]")?;
+        }
+        Ok(())
     }
 }
 
 fn qualifiers(node: &Node, f: &mut Fields, label: &str) -> Vec<Qualifier> {
-    let Some(items) = f.seq(node, &format!("{label}: \"qualifiers\"")) else {
+    let Some(items) = f.seq(node, format_args!("{label}: \"qualifiers\"")) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -175,12 +209,12 @@ fn qualifiers(node: &Node, f: &mut Fields, label: &str) -> Vec<Qualifier> {
         f.unknown_keys(entries, &QUALIFIER_KEYS, &what);
         let name = f
             .required(entries, "name", item.pos, &what)
-            .and_then(|n| f.text(n, &format!("{what}: \"name\"")));
+            .and_then(|n| f.text(n, format_args!("{what}: \"name\"")));
         let value = f
             .required(entries, "value", item.pos, &what)
-            .and_then(|n| f.text_or_number(n, &format!("{what}: \"value\"")));
+            .and_then(|n| f.text_or_number(n, format_args!("{what}: \"value\"")));
         let units = get(entries, "units")
-            .and_then(|n| f.text(n, &format!("{what}: \"units\"")))
+            .and_then(|n| f.text(n, format_args!("{what}: \"units\"")))
             .map(|s| s.value);
         if let (Some(name), Some(value)) = (name, value) {
             out.push(Qualifier {
@@ -198,7 +232,7 @@ fn qualifiers(node: &Node, f: &mut Fields, label: &str) -> Vec<Qualifier> {
 /// Numbers in quotes (`'0.10'`) are not warned about: converted records quote every value
 /// to keep its written precision (one corpus record has 31,000 of them), and HEPData and
 /// hepstatic show them as written.
-fn check_text_value(f: &mut Fields, v: &Spanned<Value>, label: &str) {
+fn check_text_value(f: &mut Fields, v: &Spanned<Value>, label: Place) {
     if let Value::Text(t) = &v.value
         && t.trim().is_empty()
     {
@@ -211,7 +245,7 @@ fn check_text_value(f: &mut Fields, v: &Spanned<Value>, label: &str) {
     }
 }
 
-fn point(node: &Node, f: &mut Fields, independent: bool, label: &str) -> Option<Point> {
+fn point(node: &Node, f: &mut Fields, independent: bool, label: Place) -> Option<Point> {
     let entries = f.map(node, label)?;
     let allowed: &[&str] = if independent {
         &INDEPENDENT_VALUE_KEYS
@@ -222,7 +256,7 @@ fn point(node: &Node, f: &mut Fields, independent: bool, label: &str) -> Option<
 
     let value_node = get(entries, "value");
     let central =
-        value_node.and_then(|n| f.number_or_text(n, &format!("{label}: \"value\""), "E021"));
+        value_node.and_then(|n| f.number_or_text(n, format_args!("{label}: \"value\""), "E021"));
     if let Some(v) = &central {
         check_text_value(f, v, label);
     }
@@ -278,7 +312,7 @@ fn point(node: &Node, f: &mut Fields, independent: bool, label: &str) -> Option<
             Kind::Seq(items) => items
                 .iter()
                 .enumerate()
-                .filter_map(|(k, u)| uncertainty(u, f, &format!("{label}: errors[{k}]")))
+                .filter_map(|(k, u)| uncertainty(u, f, label.error(k)))
                 .collect(),
             _ if e.is_null() => {
                 f.error(
@@ -290,7 +324,7 @@ fn point(node: &Node, f: &mut Fields, independent: bool, label: &str) -> Option<
                 Vec::new()
             }
             _ => {
-                f.seq(e, &format!("{label}: \"errors\""));
+                f.seq(e, format_args!("{label}: \"errors\""));
                 Vec::new()
             }
         },
@@ -305,8 +339,8 @@ fn point(node: &Node, f: &mut Fields, independent: bool, label: &str) -> Option<
 }
 
 /// A bin edge: a number (`.inf` and `-.inf` for open bins).
-fn edge(node: &Node, f: &mut Fields, label: &str, which: &str) -> Option<Spanned<Value>> {
-    let v = f.number_or_text(node, &format!("{label}: \"{which}\""), "E021")?;
+fn edge(node: &Node, f: &mut Fields, label: Place, which: &str) -> Option<Spanned<Value>> {
+    let v = f.number_or_text(node, format_args!("{label}: \"{which}\""), "E021")?;
     if let Value::Text(t) = &v.value {
         f.error(
             "E021",
@@ -322,11 +356,11 @@ fn edge(node: &Node, f: &mut Fields, label: &str, which: &str) -> Option<Spanned
     Some(v)
 }
 
-fn uncertainty(node: &Node, f: &mut Fields, label: &str) -> Option<Uncertainty> {
+fn uncertainty(node: &Node, f: &mut Fields, label: Place) -> Option<Uncertainty> {
     let entries = f.map(node, label)?;
     f.unknown_keys(entries, &ERROR_KEYS, label);
     let label_text = get(entries, "label")
-        .and_then(|n| f.text(n, &format!("{label}: \"label\"")))
+        .and_then(|n| f.text(n, format_args!("{label}: \"label\"")))
         .map(|s| s.value);
     let v0 = f.version.is_v0();
     let kind = match (get(entries, "symerror"), get(entries, "asymerror")) {
@@ -344,8 +378,8 @@ fn uncertainty(node: &Node, f: &mut Fields, label: &str) -> Option<Uncertainty> 
             UncertaintyKind::Symmetric(amount)
         }
         (None, Some(a)) => {
-            let sides = f.map(a, &format!("{label}: \"asymerror\""))?;
-            f.unknown_keys(sides, &ASYM_KEYS, &format!("{label}: \"asymerror\""));
+            let sides = f.map(a, format_args!("{label}: \"asymerror\""))?;
+            f.unknown_keys(sides, &ASYM_KEYS, format_args!("{label}: \"asymerror\""));
             let side = |f: &mut Fields, key: &str| -> Option<Amount> {
                 match get(sides, key) {
                     Some(n) => amount(n, f, label, key),
@@ -405,7 +439,7 @@ fn uncertainty(node: &Node, f: &mut Fields, label: &str) -> Option<Uncertainty> 
 
 /// One uncertainty number: a number, a percentage text such as `'5%'`, or `''` (empty,
 /// allowed for one side of an asymmetric uncertainty).
-fn amount(node: &Node, f: &mut Fields, label: &str, what: &str) -> Option<Amount> {
+fn amount(node: &Node, f: &mut Fields, label: Place, what: &str) -> Option<Amount> {
     let Kind::Scalar(s) = &node.kind else {
         f.error(
             "E022",
@@ -418,7 +452,7 @@ fn amount(node: &Node, f: &mut Fields, label: &str, what: &str) -> Option<Amount
         );
         return None;
     };
-    let reading = match f.portability(s, node.pos, &format!("{label}: \"{what}\""), false) {
+    let reading = match f.portability(s, node.pos, format_args!("{label}: \"{what}\""), false) {
         Portability::NumberOnlyIn12(x) => Resolved::Float(x),
         _ => s.resolve(),
     };

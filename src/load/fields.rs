@@ -1,5 +1,6 @@
 //! Reading typed fields out of position-carrying nodes, reporting every shape problem.
 
+use std::fmt::Display;
 use std::path::Path;
 
 use crate::model::{Diagnostic, Pos, SchemaVersion, Spanned, Value};
@@ -39,7 +40,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The entries of a mapping; reports and returns `None` for anything else.
-    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Node, Node)]> {
+    pub fn map<'n>(&mut self, node: &'n Node, what: impl Display) -> Option<&'n [(Node, Node)]> {
         match &node.kind {
             Kind::Map(entries) => Some(entries),
             _ => {
@@ -64,7 +65,7 @@ impl<'a> Fields<'a> {
 
     /// The items of a list; reports and returns `None` for anything else. A null (an empty
     /// field) is reported too: HEPData wants `[]` for an empty list.
-    pub fn seq<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
+    pub fn seq<'n>(&mut self, node: &'n Node, what: impl Display) -> Option<&'n [Node]> {
         match &node.kind {
             Kind::Seq(items) => Some(items),
             _ => {
@@ -91,7 +92,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A text field. Numbers and booleans are refused, as HEPData's schema does.
-    pub fn text(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+    pub fn text(&mut self, node: &Node, what: impl Display) -> Option<Spanned<String>> {
         if let Kind::Scalar(s) = &node.kind
             && let Resolved::Str(text) = s.resolve()
         {
@@ -114,14 +115,14 @@ impl<'a> Fields<'a> {
     }
 
     /// A text field limited to `max` characters (HEPData's database columns).
-    pub fn text_max(&mut self, node: &Node, what: &str, max: usize) -> Option<Spanned<String>> {
-        let text = self.text(node, what)?;
+    pub fn text_max(&mut self, node: &Node, what: impl Display, max: usize) -> Option<Spanned<String>> {
+        let text = self.text(node, &what)?;
         self.check_length(&text, what, max);
         Some(text)
     }
 
     /// Reports text longer than `max` characters; `true` when it fits.
-    pub fn check_length(&mut self, text: &Spanned<String>, what: &str, max: usize) -> bool {
+    pub fn check_length(&mut self, text: &Spanned<String>, what: impl Display, max: usize) -> bool {
         let chars = text.value.chars().count();
         if chars <= max {
             return true;
@@ -136,9 +137,9 @@ impl<'a> Fields<'a> {
     }
 
     /// Text or a number, kept as written (keyword values, qualifier values).
-    pub fn text_or_number(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+    pub fn text_or_number(&mut self, node: &Node, what: impl Display) -> Option<Spanned<String>> {
         if let Kind::Scalar(s) = &node.kind {
-            let reading = match self.portability(s, node.pos, what, false) {
+            let reading = match self.portability(s, node.pos, &what, false) {
                 Portability::NumberOnlyIn12(x) => Resolved::Float(x),
                 _ => s.resolve(),
             };
@@ -164,11 +165,11 @@ impl<'a> Fields<'a> {
     pub fn number_or_text(
         &mut self,
         node: &Node,
-        what: &str,
+        what: impl Display,
         code: &'static str,
     ) -> Option<Spanned<Value>> {
         if let Kind::Scalar(s) = &node.kind {
-            let reading = match self.portability(s, node.pos, what, true) {
+            let reading = match self.portability(s, node.pos, &what, true) {
                 Portability::NumberOnlyIn12(x) => Resolved::Float(x),
                 _ => s.resolve(),
             };
@@ -205,7 +206,7 @@ impl<'a> Fields<'a> {
         &mut self,
         s: &Scalar,
         pos: Pos,
-        what: &str,
+        what: impl Display,
         warn_text: bool,
     ) -> Portability {
         let portability = s.portability();
@@ -239,7 +240,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Reports keys outside `allowed`, naming the closest allowed one when it is a typo.
-    pub fn unknown_keys(&mut self, entries: &[(Node, Node)], allowed: &[&str], what: &str) {
+    pub fn unknown_keys(&mut self, entries: &[(Node, Node)], allowed: &[&str], what: impl Display) {
         for (key, _) in entries {
             let Some(name) = key.as_scalar().map(|s| s.text.as_str()) else {
                 self.error(
@@ -269,7 +270,7 @@ impl<'a> Fields<'a> {
         entries: &'n [(Node, Node)],
         key: &str,
         pos: Pos,
-        what: &str,
+        what: impl Display,
     ) -> Option<&'n Node> {
         let found = get(entries, key);
         if found.is_none() {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::model::{Diagnostic, Pos};
 
-use super::yaml::{Documents, Kind, MAX_DEPTH, Node, Scalar, shorten};
+use super::yaml::{Documents, Kind, MAX_DEPTH, Node, Scalar, is_repeated, shorten};
 
 /// Parses one JSON value; an empty (or all-blank) text gives no document.
 ///
@@ -215,7 +215,7 @@ impl Reader<'_> {
             self.at += 1;
             self.skip_blank();
             let value = self.value()?;
-            if !seen.insert(key.clone()) {
+            if is_repeated(&entries, &mut seen, &key) {
                 let first = entries
                     .iter()
                     .find(|(k, _)| k.as_scalar().is_some_and(|s| s.text == key))
@@ -233,6 +233,7 @@ impl Reader<'_> {
                     .with_help("remove one of the two entries, or merge them"),
                 );
                 entries.retain(|(k, _)| k.as_scalar().is_none_or(|s| s.text != key));
+                seen.clear();
             }
             entries.push((scalar(key_pos, key, false), value));
             self.skip_blank();

@@ -257,14 +257,13 @@ fn resolve_float(text: &str) -> Option<f64> {
             return None;
         }
     }
-    let clean: String = body.chars().filter(|&c| c != '_').collect();
-    let clean = if clean.ends_with('.') {
-        format!("{clean}0")
+    // Rust reads `1.` and `1.e+3` as PyYAML does; only `_` separators need removing.
+    let parsed = if body.contains('_') {
+        body.replace('_', "").parse::<f64>()
     } else {
-        clean
+        body.parse::<f64>()
     };
-    let clean = clean.replace(".e", ".0e").replace(".E", ".0E");
-    clean.parse::<f64>().ok().map(|x| sign * x)
+    parsed.ok().map(|x| sign * x)
 }
 
 fn sexagesimal(body: &str, float: bool) -> Option<f64> {

@@ -633,13 +633,12 @@ impl Builder<'_> {
             }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    let text = k.as_scalar().map(|s| (s.text.clone(), s.plain));
-                    if let Some(("<<", true)) = text.as_ref().map(|(t, p)| (t.as_str(), *p)) {
+                    if k.as_scalar().is_some_and(|s| s.plain && s.text == "<<") {
                         merges.push(node);
                         return Ok(());
                     }
-                    if let Some((text, _)) = text
-                        && !seen.insert(text.clone())
+                    if let Some(text) = k.as_scalar().map(|s| s.text.as_str())
+                        && is_repeated(entries, seen, text)
                     {
                         let first = entries
                             .iter()
@@ -653,7 +652,7 @@ impl Builder<'_> {
                                 k.pos,
                                 format!(
                                     "duplicate key \"{}\" (first given on line {}); HEPData's reader silently keeps only the last one",
-                                    shorten(&text, 60),
+                                    shorten(text, 60),
                                     first.line
                                 ),
                             )
@@ -661,6 +660,7 @@ impl Builder<'_> {
                         );
                         // Keep the last, as PyYAML does, so both readers see the same data.
                         entries.retain(|(e, _)| e.as_scalar().is_none_or(|s| s.text != text));
+                        seen.clear();
                     }
                     entries.push((k, node));
                 }
@@ -668,6 +668,23 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+/// Is `key` already a key of `entries`? Small mappings (all of HEPData's) are scanned;
+/// from [`SCAN_LIMIT`] entries on, a set of the keys is kept, so that a mapping with a
+/// huge number of keys costs linear time, not quadratic.
+pub fn is_repeated(entries: &[(Node, Node)], seen: &mut HashSet<String>, key: &str) -> bool {
+    const SCAN_LIMIT: usize = 16;
+    let key_of = |(e, _): &(Node, Node)| e.as_scalar().map(|s| s.text.clone());
+    if entries.len() < SCAN_LIMIT {
+        return entries
+            .iter()
+            .any(|(e, _)| e.as_scalar().is_some_and(|s| s.text == key));
+    }
+    if seen.is_empty() {
+        seen.extend(entries.iter().filter_map(key_of));
+    }
+    !seen.insert(key.to_string())
 }
 
 #[cfg(test)]
@@ -712,6 +729,16 @@ mod tests {
         assert_eq!(at, [(3, 1), (5, 12), (8, 7)]);
         assert!(out.problems.iter().all(|d| d.code == "E002"));
         assert_eq!(out.docs[0].get("a").unwrap().as_scalar().unwrap().text, "3");
+    }
+
+    #[test]
+    fn duplicate_keys_in_big_mappings() {
+        let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k3: again\nk39: again\n");
+        let out = parse(&text, Path::new("t.yaml"), false).unwrap();
+        let lines: Vec<u32> = out.problems.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [41, 42]);
+        assert_eq!(out.docs[0].as_map().unwrap().len(), 40);
     }
 
     #[test]

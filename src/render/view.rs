@@ -966,3 +966,39 @@ fn dependent_cell(p: &Point) -> Cell {
         .collect();
     Cell { html, errors }
 }
+
+/// What a resource landing page shows of a file's content: an archive's files, the
+/// likelihoods in it, or a TMVA BDT's method and variables.
+#[derive(Debug, Default, Serialize)]
+pub struct ResourceContents {
+    /// Every file of an archive with its size and SHA-256.
+    pub files: Vec<crate::likelihood::ArchiveFile>,
+    /// Why an archive could not be listed.
+    pub archive_error: Option<String>,
+    /// One entry per folder holding a `BkgOnly.json`.
+    pub likelihoods: Vec<crate::likelihood::Region>,
+    pub bdt: Option<crate::bdt::Bdt>,
+}
+
+/// Looks inside a resource file for its landing page; problems are the checker's to
+/// report, so a file that cannot be read is shown without contents.
+pub fn resource_contents(name: &str, bytes: &[u8]) -> ResourceContents {
+    let mut contents = ResourceContents::default();
+    if crate::archive::detect(bytes).is_some() {
+        let mut ignored = Vec::new();
+        match crate::likelihood::check_archive(bytes, std::path::Path::new(name), &mut ignored) {
+            Some(report) => {
+                contents.files = report.files;
+                contents.likelihoods = report.regions;
+            }
+            None => {
+                contents.archive_error = crate::archive::read(bytes).err().map(|e| e.to_string())
+            }
+        }
+    } else if name.to_ascii_lowercase().ends_with(".xml")
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        contents.bdt = crate::bdt::read(text).ok();
+    }
+    contents
+}

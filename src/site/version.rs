@@ -74,7 +74,8 @@ pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Resu
         };
         let (_, bytes) = &facts[&r.name];
         out.write(&decode_path(file_url), bytes)?;
-        write_resource_page(ctx, version, r, k, draft, out)?;
+        let contents = view::resource_contents(&r.name, bytes);
+        write_resource_page(ctx, version, r, k, draft, &contents, out)?;
     }
 
     // Tables: downloads first (the page names what the YODA file leaves out), then the
@@ -197,9 +198,11 @@ fn write_resource_page(
     r: &ResourceView,
     k: usize,
     draft: bool,
+    contents: &view::ResourceContents,
     out: &mut Output,
 ) -> Result<()> {
     let mut page = json!({
+        "contents": contents,
         "record": view::record_head(ctx.config, ctx.record),
         "version": version.number,
         "version_url": links::version(&ctx.record.id, version.number),
