@@ -20,6 +20,7 @@ Installs nothing: run it with a Python that has hepdata-validator (see README.md
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -64,12 +65,17 @@ def submissions(corpus):
     return folders, size
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_hepstatic(binary, folders):
-    """Wall time and {folder: (valid, errors, first message)} from one hepstatic run."""
-    start = time.perf_counter()
+    """Wall time, CPU time and {folder: (valid, errors, first message)} from one run."""
+    start, cpu_start = time.perf_counter(), children_cpu()
     proc = subprocess.run([binary, "check", "--format", "json", "-q", *folders],
                           capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu_start
     if proc.returncode not in (0, 1):
         sys.exit(f"hepstatic failed (exit {proc.returncode}):\n{proc.stderr}")
     verdicts = {}
@@ -77,25 +83,27 @@ def run_hepstatic(binary, folders):
         errors = [d for d in item["diagnostics"] if d["severity"] == "error"]
         first = f'{errors[0]["code"]} {errors[0]["message"]}' if errors else ""
         verdicts[item["path"]] = (item["verdict"] == "valid", item["errors"], first)
-    return elapsed, verdicts
+    return elapsed, cpu, verdicts
 
 
 def run_reference(folders):
-    """Wall time and {folder: (valid, errors, first message)} from the reference's API."""
+    """Wall time, CPU time and {folder: (valid, errors, first message)} from the
+    reference's API."""
     from hepdata_validator.full_submission_validator import FullSubmissionValidator
 
     verdicts = {}
-    elapsed = 0.0
+    elapsed = cpu = 0.0
     for folder in folders:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         validator = FullSubmissionValidator(autoload_remote_schemas=False)
         valid = validator.validate(directory=folder)
         messages = validator.get_messages()
         elapsed += time.perf_counter() - start
+        cpu += time.process_time() - cpu_start
         errors = [m for msgs in messages.values() for m in msgs if m.level == "error"]
         first = errors[0].message if errors else ""
         verdicts[folder] = (bool(valid), len(errors), first)
-    return elapsed, verdicts
+    return elapsed, cpu, verdicts
 
 
 def main():
@@ -118,21 +126,27 @@ def main():
         mb = size / 1e6
         print(f"corpus: {len(folders)} submissions, {mb:.1f} MB", flush=True)
 
-        ours, theirs = [], []
+        ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
         for round_no in range(1, args.rounds + 1):
-            t_ours, v_ours = run_hepstatic(args.hepstatic, folders)
-            t_theirs, v_theirs = run_reference(folders)
+            t_ours, c_ours, v_ours = run_hepstatic(args.hepstatic, folders)
+            t_theirs, c_theirs, v_theirs = run_reference(folders)
             ours.append(t_ours)
             theirs.append(t_theirs)
-            print(f"round {round_no}: hepstatic {t_ours:8.3f} s {mb / t_ours:9.2f} MB/s | "
-                  f"reference {t_theirs:8.2f} s {mb / t_theirs:6.2f} MB/s", flush=True)
+            ours_cpu.append(c_ours)
+            theirs_cpu.append(c_theirs)
+            print(f"round {round_no}: hepstatic {t_ours:8.3f} s {mb / t_ours:9.2f} MB/s "
+                  f"(cpu {c_ours:.2f} s) | reference {t_theirs:8.2f} s {mb / t_theirs:6.2f} MB/s "
+                  f"(cpu {c_theirs:.2f} s) | ratio {t_theirs / t_ours:6.1f}x", flush=True)
 
         rate_ours = mb / statistics.median(ours)
         rate_theirs = mb / statistics.median(theirs)
+        cpu_ours = mb / statistics.median(ours_cpu)
+        cpu_theirs = mb / statistics.median(theirs_cpu)
         print()
-        print(f"hepstatic  median {rate_ours:9.2f} MB/s")
-        print(f"reference  median {rate_theirs:9.2f} MB/s")
-        print(f"ratio      {rate_ours / rate_theirs:9.1f}x (target: 100x)")
+        print(f"hepstatic  median {rate_ours:9.2f} MB/s wall, {cpu_ours:9.2f} MB per CPU second")
+        print(f"reference  median {rate_theirs:9.2f} MB/s wall, {cpu_theirs:9.2f} MB per CPU second")
+        print(f"ratio      {rate_ours / rate_theirs:9.1f}x wall (target: 100x), "
+              f"{cpu_ours / cpu_theirs:.1f}x per CPU second")
 
         # Verdicts of the last round (both tools are deterministic).
         differ = [f for f in folders if v_ours[f][0] != v_theirs[f][0]]

@@ -162,7 +162,7 @@ fn c24_patchsets() {
         ("patchset_duplicate_names.json", "error[E065]: /patches/1/metadata/name: two patches are named \"sig_500_100\" (patches 0 and 1)"),
         ("patchset_duplicate_values.json", "error[E065]: /patches/1/metadata/values: patches \"sig_500_100\" (0) and \"sig_500_100_b\" (1) both have the values (500, 100)"),
         ("patchset_bad_path.json", "error[E067]: patch \"sig_600_100\" (/patches/1/patch): operation 0 (add /channels/3/samples/1): /channels/3 does not exist: the array /channels has 1 items in BkgOnly.json"),
-        ("patchset_wrong_bins.json", "patch \"sig_600_100\" (/patches/1/patch) applied to BkgOnly.json: /channels/0/samples/2/data: sample \"signal\" has 3 bins but the channel's first sample has 2"),
+        ("patchset_wrong_bins.json", "patch \"sig_600_100\" (/patches/1/patch) applied to BkgOnly.json: /channels/0/samples/1/data: sample \"signal\" has 3 bins but the channel's first sample has 2"),
     ];
     for (file, message) in expected {
         let (out, _) = c24(file);

@@ -122,18 +122,6 @@ pub fn read(text: &str) -> Result<Bdt, BdtError> {
     if root.tag_name().name() != "MethodSetup" {
         return Err(BdtError::NotTmva(root.tag_name().name().to_string()));
     }
-    let child = |parent: roxmltree::Node<'_, '_>, name: &str| {
-        parent
-            .children()
-            .find(|c| c.is_element() && c.tag_name().name() == name)
-    };
-    let elements = |parent: roxmltree::Node<'_, '_>, name: &'static str| {
-        parent
-            .children()
-            .filter(move |c| c.is_element() && c.tag_name().name() == name)
-            .collect::<Vec<_>>()
-    };
-
     let mut tmva_version = None;
     let mut root_version = None;
     if let Some(info) = child(root, "GeneralInfo") {
@@ -228,6 +216,21 @@ pub fn read(text: &str) -> Result<Bdt, BdtError> {
         spectators,
         trees,
     })
+}
+
+/// The first child element called `name`.
+fn child<'a, 'i>(parent: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    parent
+        .children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// Every child element called `name`.
+fn elements<'a, 'i>(parent: roxmltree::Node<'a, 'i>, name: &str) -> Vec<roxmltree::Node<'a, 'i>> {
+    parent
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() == name)
+        .collect()
 }
 
 /// Reads a `<Node>` and its subtree into `nodes`; returns its index.

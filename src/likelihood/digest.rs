@@ -3,7 +3,9 @@
 //!
 //! The digest is over text, not over the values, so the text must match Python's byte for
 //! byte: keys sorted, `", "` and `": "` separators, non-ASCII left as it is, and floats in
-//! Python's shortest `repr` (`50.0`, `1e-05`, `1e+16`) while integers stay integers.
+//! Python's shortest `repr` (`50.0`, `1e-05`, `1e+16`) while integers stay integers. That
+//! needs every float read exactly as written, hence serde_json's `float_roundtrip` feature:
+//! without it `45.811683654785156` reads as its neighbour and the digest differs.
 
 use md5::Md5;
 use serde_json::Value;
@@ -98,8 +100,24 @@ pub fn python_float(x: f64) -> String {
     if x == 0.0 {
         return if x.is_sign_negative() { "-0.0" } else { "0.0" }.into();
     }
-    // Rust's `{:e}` gives the shortest round-trip digits, e.g. "-1.25e-7".
-    let sci = format!("{x:e}");
+    // Rust's `{:e}` gives the shortest round-trip digits, e.g. "-1.25e-7", but breaks an
+    // exact tie between two such candidates upwards where Python picks the even one
+    // (585.19635009765625 is 585.1963500976562 in Python). Formatting with that many digits
+    // rounds the exact value half to even, as Python does.
+    let shortest = format!("{x:e}");
+    let digits = shortest
+        .split('e')
+        .next()
+        .unwrap_or("")
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .count();
+    let even = format!("{x:.*e}", digits.saturating_sub(1));
+    let sci = if even.parse::<f64>() == Ok(x) {
+        even
+    } else {
+        shortest
+    };
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let (sign, mantissa) = match mantissa.strip_prefix('-') {
@@ -148,6 +166,7 @@ mod tests {
             (1234567890123456.0, "1234567890123456.0"),
             (123.456, "123.456"),
             (1.0 / 3.0, "0.3333333333333333"),
+            (585.1963500976562, "585.1963500976562"),
         ] {
             assert_eq!(python_float(x), py);
         }

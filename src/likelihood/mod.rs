@@ -115,8 +115,14 @@ pub fn read_workspace(bytes: &[u8], file: &Path, out: &mut Vec<Diagnostic>) -> O
 }
 
 /// Reads JSON for a patchset or patch file; `None` (with a diagnostic) when it is not JSON.
+///
+/// Patchsets run to tens of megabytes, so they are read with serde_json alone; the
+/// position-keeping reader runs only to report a syntax error with its line and column.
 pub fn read_json(bytes: &[u8], file: &Path, out: &mut Vec<Diagnostic>) -> Option<Value> {
-    parse_json(bytes, file, out).map(|(_, v)| v)
+    match serde_json::from_slice(bytes) {
+        Ok(v) => Some(v),
+        Err(_) => parse_json(bytes, file, out).map(|(_, v)| v),
+    }
 }
 
 /// Applies `ops` to a copy of the workspace and checks the result as a workspace that is
