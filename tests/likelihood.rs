@@ -14,7 +14,10 @@ use hepstatic::model::Diagnostic;
 
 fn corpus() -> PathBuf {
     let dir = shared().join("corpus");
-    assert!(dir.join("EXPECTED.tsv").is_file(), "../shared/corpus is missing");
+    assert!(
+        dir.join("EXPECTED.tsv").is_file(),
+        "../shared/corpus is missing"
+    );
     dir
 }
 
@@ -78,13 +81,21 @@ fn corpus_likelihood_verdicts_match() {
         if ours != verdict {
             wrong.push(format!(
                 "{path}: expected {verdict}, found {ours}: {}",
-                out.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" | ")
+                out.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             ));
         }
         checked += 1;
     }
     assert_eq!(checked, 29, "EXPECTED.tsv's likelihood rows changed");
-    assert!(wrong.is_empty(), "{} of {checked} differ:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 /// Errors of one corpus item, as text, for asserting messages.
@@ -98,10 +109,22 @@ fn messages(path: &str, kind: &str) -> String {
 
 #[test]
 fn corpus_messages_name_file_patch_and_pointer() {
-    let m = messages("likelihoods/pyhf-tests/patchset_bad_duplicate_patch_name.json", "patchset");
-    assert!(m.contains("error[E065]: /patches/1/metadata/name: two patches are named"), "{m}");
-    let m = messages("likelihoods/pyhf-schema/patchset_bad_hepdata_reference.json", "patchset");
-    assert!(m.contains("/metadata/references/hepdata: \"wrongid12374\" does not match"), "{m}");
+    let m = messages(
+        "likelihoods/pyhf-tests/patchset_bad_duplicate_patch_name.json",
+        "patchset",
+    );
+    assert!(
+        m.contains("error[E065]: /patches/1/metadata/name: two patches are named"),
+        "{m}"
+    );
+    let m = messages(
+        "likelihoods/pyhf-schema/patchset_bad_hepdata_reference.json",
+        "patchset",
+    );
+    assert!(
+        m.contains("/metadata/references/hepdata: \"wrongid12374\" does not match"),
+        "{m}"
+    );
     let m = messages(
         "likelihoods/pyhf-schema/patchset_good.json@likelihoods/pyhf-tests/example_bkgonly.json",
         "patchset+bkgonly",
@@ -157,17 +180,38 @@ fn c24_patchsets() {
     );
 
     let expected = [
-        ("patchset_bad_digest.json", "error[E066]: /metadata/digests/sha256: the patchset was made for a background-only workspace with sha256 0000000000000000000000000000000000000000000000000000000000000000, but BkgOnly.json has 441c613ae71ef1c3d7886cea5512e9f9bafbebc3b3f06935f36a2d61faca7417"),
-        ("patchset_values_vs_labels.json", "error[E065]: /patches/1/metadata/values: patch \"sig_600_100\" has 3 values for 2 labels (m1, m2)"),
-        ("patchset_duplicate_names.json", "error[E065]: /patches/1/metadata/name: two patches are named \"sig_500_100\" (patches 0 and 1)"),
-        ("patchset_duplicate_values.json", "error[E065]: /patches/1/metadata/values: patches \"sig_500_100\" (0) and \"sig_500_100_b\" (1) both have the values (500, 100)"),
-        ("patchset_bad_path.json", "error[E067]: patch \"sig_600_100\" (/patches/1/patch): operation 0 (add /channels/3/samples/1): /channels/3 does not exist: the array /channels has 1 items in BkgOnly.json"),
-        ("patchset_wrong_bins.json", "patch \"sig_600_100\" (/patches/1/patch) applied to BkgOnly.json: /channels/0/samples/1/data: sample \"signal\" has 3 bins but the channel's first sample has 2"),
+        (
+            "patchset_bad_digest.json",
+            "error[E066]: /metadata/digests/sha256: the patchset was made for a background-only workspace with sha256 0000000000000000000000000000000000000000000000000000000000000000, but BkgOnly.json has 441c613ae71ef1c3d7886cea5512e9f9bafbebc3b3f06935f36a2d61faca7417",
+        ),
+        (
+            "patchset_values_vs_labels.json",
+            "error[E065]: /patches/1/metadata/values: patch \"sig_600_100\" has 3 values for 2 labels (m1, m2)",
+        ),
+        (
+            "patchset_duplicate_names.json",
+            "error[E065]: /patches/1/metadata/name: two patches are named \"sig_500_100\" (patches 0 and 1)",
+        ),
+        (
+            "patchset_duplicate_values.json",
+            "error[E065]: /patches/1/metadata/values: patches \"sig_500_100\" (0) and \"sig_500_100_b\" (1) both have the values (500, 100)",
+        ),
+        (
+            "patchset_bad_path.json",
+            "error[E067]: patch \"sig_600_100\" (/patches/1/patch): operation 0 (add /channels/3/samples/1): /channels/3 does not exist: the array /channels has 1 items in BkgOnly.json",
+        ),
+        (
+            "patchset_wrong_bins.json",
+            "patch \"sig_600_100\" (/patches/1/patch) applied to BkgOnly.json: /channels/0/samples/1/data: sample \"signal\" has 3 bins but the channel's first sample has 2",
+        ),
     ];
     for (file, message) in expected {
         let (out, _) = c24(file);
         let found = errors(&out);
-        assert!(found.contains(message), "{file}:\n{found}\nexpected: {message}");
+        assert!(
+            found.contains(message),
+            "{file}:\n{found}\nexpected: {message}"
+        );
     }
 }
 
@@ -192,11 +236,23 @@ fn c25_workspaces() {
     assert_eq!(s.measurements[0].1, "mu_SIG");
 
     for (name, message) in [
-        ("ws_wrong_key.json", "/channels/0: unexpected key \"samples_typo\""),
-        ("ws_obs_too_long.json", "observation \"SR\" has 3 bins, channel \"SR\" has 2"),
+        (
+            "ws_wrong_key.json",
+            "/channels/0: unexpected key \"samples_typo\"",
+        ),
+        (
+            "ws_obs_too_long.json",
+            "observation \"SR\" has 3 bins, channel \"SR\" has 2",
+        ),
         ("ws_no_observations.json", "/observations"),
-        ("ws_param_value.json", "/measurements/0/config/parameters/0: unexpected key \"value\""),
-        ("ws_staterror_short.json", "staterror modifier \"staterror_SR\" on sample \"background\" has 1 values for 2 bins"),
+        (
+            "ws_param_value.json",
+            "/measurements/0/config/parameters/0: unexpected key \"value\"",
+        ),
+        (
+            "ws_staterror_short.json",
+            "staterror modifier \"staterror_SR\" on sample \"background\" has 1 values for 2 bins",
+        ),
         ("ws_poi_missing.json", "mu_MISSING"),
     ] {
         let (ws, found) = check(name);
@@ -207,7 +263,10 @@ fn c25_workspaces() {
             continue;
         }
         assert!(ws.is_none(), "{name}");
-        assert!(found.contains(message), "{name}:\n{found}\nexpected: {message}");
+        assert!(
+            found.contains(message),
+            "{name}:\n{found}\nexpected: {message}"
+        );
     }
 }
 
@@ -302,8 +361,7 @@ fn a_theorist_downloads_the_likelihood_and_fits_a_signal_point() {
     sh(work.path(), &format!("curl -sSL '{url}' | tar -xzf -"));
     assert!(work.path().join("1Lbb/BkgOnly.json").is_file());
     let patchset: serde_json::Value =
-        serde_json::from_slice(&fs::read(work.path().join("1Lbb/patchset.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&fs::read(work.path().join("1Lbb/patchset.json")).unwrap()).unwrap();
     let name = patchset["patches"][0]["metadata"]["name"].as_str().unwrap();
     sh(
         work.path(),
@@ -314,7 +372,10 @@ fn a_theorist_downloads_the_likelihood_and_fits_a_signal_point() {
     let cls = sh(work.path(), "pyhf cls signal.json");
     let cls: serde_json::Value = serde_json::from_str(&cls).expect("pyhf cls prints JSON");
     let observed = cls["CLs_obs"].as_f64().expect("CLs_obs is a number");
-    println!("pyhf cls on {name}: CLs_obs = {observed}, CLs_exp = {}", cls["CLs_exp"]);
+    println!(
+        "pyhf cls on {name}: CLs_obs = {observed}, CLs_exp = {}",
+        cls["CLs_exp"]
+    );
     assert!((0.0..=1.0).contains(&observed), "CLs_obs = {observed}");
     for expected in cls["CLs_exp"].as_array().unwrap() {
         let e = expected.as_f64().unwrap();

@@ -184,6 +184,10 @@ pub const CODES: &[(&str, &str)] = &[
         "a JSON file has a comma before a closing bracket, which strict JSON forbids",
     ),
     (
+        "W007",
+        "an uncertainty is not a number (schema 0.1.0 accepts it; it is left out)",
+    ),
+    (
         "W010",
         "a file in a record folder that hepstatic does not use",
     ),

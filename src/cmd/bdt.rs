@@ -14,8 +14,8 @@ use super::{EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS};
 /// # Errors
 /// When the file cannot be read.
 pub fn run(file: &Path, inputs: &[String]) -> Result<i32> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let bdt = match bdt::read(&text) {
         Ok(b) => b,
         Err(e) => {

@@ -175,14 +175,8 @@ mod tests {
     #[test]
     fn objects_are_sorted_with_python_separators() {
         let v: Value = serde_json::from_str(r#"{"b": [1, 2.0], "a": {"é": "x\"\n"}}"#).unwrap();
-        assert_eq!(
-            python_json(&v),
-            r#"{"a": {"é": "x\"\n"}, "b": [1, 2.0]}"#
-        );
+        assert_eq!(python_json(&v), r#"{"a": {"é": "x\"\n"}, "b": [1, 2.0]}"#);
         assert_eq!(python_json(&json!({})), "{}");
-        assert_eq!(
-            digest("md5", &json!("test")).unwrap().len(),
-            32
-        );
+        assert_eq!(digest("md5", &json!("test")).unwrap().len(), 32);
     }
 }

@@ -99,7 +99,9 @@ fn parse_json(bytes: &[u8], file: &Path, out: &mut Vec<Diagnostic>) -> Option<(N
     out.extend(docs.problems);
     let node = docs.docs.into_iter().next()?;
     // The strict reader accepted it, so serde_json does too (a trailing comma aside).
-    let value = serde_json::from_str(text).ok().unwrap_or_else(|| to_value(&node));
+    let value = serde_json::from_str(text)
+        .ok()
+        .unwrap_or_else(|| to_value(&node));
     Some((node, value))
 }
 
@@ -279,7 +281,11 @@ fn is_bkg_only(path: &str) -> bool {
 /// Reads an archive and checks every likelihood in it: each `BkgOnly.json`, and the
 /// patchsets and patch files in its folder. `file` names the archive in diagnostics
 /// (`archive.tar.gz:1Lbb/patchset.json`). `None` when the archive cannot be read (E071).
-pub fn check_archive(bytes: &[u8], file: &Path, out: &mut Vec<Diagnostic>) -> Option<ArchiveReport> {
+pub fn check_archive(
+    bytes: &[u8],
+    file: &Path,
+    out: &mut Vec<Diagnostic>,
+) -> Option<ArchiveReport> {
     let a = match archive::read(bytes) {
         Ok(a) => a,
         Err(e) => {
@@ -303,7 +309,11 @@ pub fn check_archive(bytes: &[u8], file: &Path, out: &mut Vec<Diagnostic>) -> Op
         .collect();
     for dir in dirs {
         let in_dir = |path: &str| path.rsplit_once('/').map_or("", |(d, _)| d) == dir;
-        let Some(bkg) = a.members.iter().find(|m| in_dir(&m.path) && is_bkg_only(&m.path)) else {
+        let Some(bkg) = a
+            .members
+            .iter()
+            .find(|m| in_dir(&m.path) && is_bkg_only(&m.path))
+        else {
             continue;
         };
         let ws = read_workspace(&bkg.data, &member_file(&bkg.path), out);
@@ -314,7 +324,9 @@ pub fn check_archive(bytes: &[u8], file: &Path, out: &mut Vec<Diagnostic>) -> Op
             ..Region::default()
         };
         for m in a.members.iter().filter(|m| {
-            in_dir(&m.path) && !is_bkg_only(&m.path) && m.path.to_ascii_lowercase().ends_with(".json")
+            in_dir(&m.path)
+                && !is_bkg_only(&m.path)
+                && m.path.to_ascii_lowercase().ends_with(".json")
         }) {
             let path = member_file(&m.path);
             let Some(value) = read_json(&m.data, &path, out) else {

@@ -110,7 +110,9 @@ pub fn parse_pointer(pointer: &str) -> Result<Vec<String>, String> {
         return Ok(Vec::new());
     }
     let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(format!("\"{pointer}\" is not a JSON pointer (it must start with /)"));
+        return Err(format!(
+            "\"{pointer}\" is not a JSON pointer (it must start with /)"
+        ));
     };
     Ok(rest
         .split('/')
@@ -140,7 +142,11 @@ fn index(token: &str, len: usize, at: &[String]) -> Result<usize, String> {
         return Err(format!(
             "{} does not exist: the array {} has {len} items",
             pointer(&[at, &[token.to_string()]].concat()),
-            if at.is_empty() { "/".to_string() } else { pointer(at) }
+            if at.is_empty() {
+                "/".to_string()
+            } else {
+                pointer(at)
+            }
         ));
     }
     Ok(i)
@@ -166,7 +172,11 @@ fn target<'v>(doc: &'v mut Value, path: &[String]) -> Result<&'v mut Value, Stri
                 return Err(format!(
                     "{} does not exist: {} is {}, not an object or array",
                     pointer(&path[..=depth]),
-                    if at.is_empty() { "/".to_string() } else { pointer(at) },
+                    if at.is_empty() {
+                        "/".to_string()
+                    } else {
+                        pointer(at)
+                    },
                     kind(other)
                 ));
             }
@@ -272,13 +282,19 @@ mod tests {
             err.to_string(),
             "operation 0 (add /channels/3/samples/1): /channels/3 does not exist: the array /channels has 1 items"
         );
-        let err = apply(&mut doc, &json!([{"op": "test", "path": "/channels", "value": 1}]))
-            .unwrap_err();
+        let err = apply(
+            &mut doc,
+            &json!([{"op": "test", "path": "/channels", "value": 1}]),
+        )
+        .unwrap_err();
         assert!(err.message.contains("differs"));
         let err = apply(&mut doc, &json!([{"op": "remove", "path": "/nope"}])).unwrap_err();
         assert!(err.message.contains("no member \"nope\""));
-        let err = apply(&mut doc, &json!([{"op": "add", "path": "/channels/01", "value": 1}]))
-            .unwrap_err();
+        let err = apply(
+            &mut doc,
+            &json!([{"op": "add", "path": "/channels/01", "value": 1}]),
+        )
+        .unwrap_err();
         assert!(err.message.contains("not an array index"));
     }
 }

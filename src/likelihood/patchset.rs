@@ -100,7 +100,12 @@ pub fn check_patchset(
 }
 
 /// Checks a bare JSON patch file (a list of RFC 6902 operations) against a workspace.
-pub fn check_patch_file(value: &Value, file: &Path, ws: &Workspace, out: &mut Vec<Diagnostic>) -> bool {
+pub fn check_patch_file(
+    value: &Value,
+    file: &Path,
+    ws: &Workspace,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
     let name = file
         .to_string_lossy()
         .rsplit(['/', ':'])
@@ -149,7 +154,8 @@ fn consistency(value: &Value, summary: &PatchsetSummary, file: &Path, out: &mut 
                 .with_help("give one value per label in metadata.labels, in the same order"),
             );
         }
-        let key = serde_json::to_string(&value["patches"][i]["metadata"]["values"]).unwrap_or_default();
+        let key =
+            serde_json::to_string(&value["patches"][i]["metadata"]["values"]).unwrap_or_default();
         if let Some((first, first_name)) = values.get(&key) {
             out.push(
                 Diagnostic::error(
@@ -169,6 +175,9 @@ fn consistency(value: &Value, summary: &PatchsetSummary, file: &Path, out: &mut 
         }
     }
 }
+
+/// A rule for text: the test, and how the rule reads in a message.
+type Pattern = (fn(&str) -> bool, &'static str);
 
 /// The patchset schema: every problem reported, not only the first.
 struct Shape<'a> {
@@ -193,7 +202,11 @@ impl Shape<'_> {
         required: &[&str],
     ) -> Option<&'v serde_json::Map<String, Value>> {
         let Some(map) = v.as_object() else {
-            self.error(ptr, format!("must be an object, found {}", describe(v)), "write an object {\"key\": value}");
+            self.error(
+                ptr,
+                format!("must be an object, found {}", describe(v)),
+                "write an object {\"key\": value}",
+            );
             return None;
         };
         if let Some(allowed) = allowed {
@@ -209,21 +222,33 @@ impl Shape<'_> {
         }
         for key in required {
             if !map.contains_key(*key) {
-                self.error(ptr, format!("\"{key}\" is required"), &format!("add \"{key}\" to this object"));
+                self.error(
+                    ptr,
+                    format!("\"{key}\" is required"),
+                    &format!("add \"{key}\" to this object"),
+                );
             }
         }
         Some(map)
     }
 
-    fn text(&mut self, v: &Value, ptr: &str, pattern: Option<(fn(&str) -> bool, &str)>) -> Option<String> {
+    fn text(&mut self, v: &Value, ptr: &str, pattern: Option<Pattern>) -> Option<String> {
         let Some(s) = v.as_str() else {
-            self.error(ptr, format!("must be text, found {}", describe(v)), "write it in double quotes");
+            self.error(
+                ptr,
+                format!("must be text, found {}", describe(v)),
+                "write it in double quotes",
+            );
             return None;
         };
         if let Some((ok, rule)) = pattern
             && !ok(s)
         {
-            self.error(ptr, format!("\"{s}\" does not match {rule}"), &format!("write it as {rule}"));
+            self.error(
+                ptr,
+                format!("\"{s}\" does not match {rule}"),
+                &format!("write it as {rule}"),
+            );
             return None;
         }
         Some(s.to_string())
@@ -231,21 +256,38 @@ impl Shape<'_> {
 
     fn patchset(&mut self, v: &Value) -> PatchsetSummary {
         let mut summary = PatchsetSummary::default();
-        let Some(_) = self.object(v, "", Some(&["metadata", "patches", "version"]), &["metadata", "patches", "version"]) else {
+        let Some(_) = self.object(
+            v,
+            "",
+            Some(&["metadata", "patches", "version"]),
+            &["metadata", "patches", "version"],
+        ) else {
             return summary;
         };
         if let Some(version) = v.get("version")
             && version.as_str() != Some("1.0.0")
         {
-            self.error("/version", format!("must be \"1.0.0\", found {}", describe(version)), "pyhf patchsets of this format declare \"version\": \"1.0.0\"");
+            self.error(
+                "/version",
+                format!("must be \"1.0.0\", found {}", describe(version)),
+                "pyhf patchsets of this format declare \"version\": \"1.0.0\"",
+            );
         }
         if let Some(meta) = v.get("metadata") {
             self.metadata(meta, &mut summary);
         }
         if let Some(patches) = v.get("patches") {
             match patches.as_array() {
-                None => self.error("/patches", format!("must be a list, found {}", describe(patches)), "write a list of patches"),
-                Some(items) if items.is_empty() => self.error("/patches", "must not be empty".into(), "give at least one signal patch"),
+                None => self.error(
+                    "/patches",
+                    format!("must be a list, found {}", describe(patches)),
+                    "write a list of patches",
+                ),
+                Some(items) if items.is_empty() => self.error(
+                    "/patches",
+                    "must not be empty".into(),
+                    "give at least one signal patch",
+                ),
                 Some(items) => {
                     for (i, p) in items.iter().enumerate() {
                         if let Some(point) = self.patch(p, &format!("/patches/{i}")) {
@@ -260,20 +302,38 @@ impl Shape<'_> {
 
     fn metadata(&mut self, meta: &Value, summary: &mut PatchsetSummary) {
         let ptr = "/metadata";
-        if self.object(meta, ptr, None, &["references", "digests", "labels", "description"]).is_none() {
+        if self
+            .object(
+                meta,
+                ptr,
+                None,
+                &["references", "digests", "labels", "description"],
+            )
+            .is_none()
+        {
             return;
         }
         if let Some(d) = meta.get("description") {
-            summary.description = self.text(d, "/metadata/description", None).unwrap_or_default();
+            summary.description = self
+                .text(d, "/metadata/description", None)
+                .unwrap_or_default();
         }
         if let Some(refs) = meta.get("references")
             && let Some(map) = self.object(refs, "/metadata/references", Some(&["hepdata"]), &[])
         {
             if map.is_empty() {
-                self.error("/metadata/references", "must not be empty".into(), "give the HEPData record, e.g. {\"hepdata\": \"ins1755298\"}");
+                self.error(
+                    "/metadata/references",
+                    "must not be empty".into(),
+                    "give the HEPData record, e.g. {\"hepdata\": \"ins1755298\"}",
+                );
             }
             if let Some(h) = map.get("hepdata") {
-                self.text(h, "/metadata/references/hepdata", Some((is_inspire, "ins followed by 7 digits, e.g. ins1755298")));
+                self.text(
+                    h,
+                    "/metadata/references/hepdata",
+                    Some((is_inspire, "ins followed by 7 digits, e.g. ins1755298")),
+                );
             }
         }
         if let Some(digests) = meta.get("digests")
@@ -295,11 +355,23 @@ impl Shape<'_> {
         }
         if let Some(labels) = meta.get("labels") {
             match labels.as_array() {
-                None => self.error("/metadata/labels", format!("must be a list, found {}", describe(labels)), "list the names of the signal-point parameters, e.g. [\"m1\", \"m2\"]"),
-                Some(items) if items.is_empty() => self.error("/metadata/labels", "must not be empty".into(), "list the names of the signal-point parameters"),
+                None => self.error(
+                    "/metadata/labels",
+                    format!("must be a list, found {}", describe(labels)),
+                    "list the names of the signal-point parameters, e.g. [\"m1\", \"m2\"]",
+                ),
+                Some(items) if items.is_empty() => self.error(
+                    "/metadata/labels",
+                    "must not be empty".into(),
+                    "list the names of the signal-point parameters",
+                ),
                 Some(items) => {
                     for (i, l) in items.iter().enumerate() {
-                        if let Some(l) = self.text(l, &format!("/metadata/labels/{i}"), Some((is_word, "letters, digits and _"))) {
+                        if let Some(l) = self.text(
+                            l,
+                            &format!("/metadata/labels/{i}"),
+                            Some((is_word, "letters, digits and _")),
+                        ) {
                             summary.labels.push(l);
                         }
                     }
@@ -316,7 +388,11 @@ impl Shape<'_> {
         let name = self.text(meta.get("name")?, &format!("{mptr}/name"), None)?;
         let values = meta.get("values")?;
         let Some(items) = values.as_array() else {
-            self.error(&format!("{mptr}/values"), format!("must be a list, found {}", describe(values)), "list the signal point's values, one per label");
+            self.error(
+                &format!("{mptr}/values"),
+                format!("must be a list, found {}", describe(values)),
+                "list the signal point's values, one per label",
+            );
             return None;
         };
         let mut texts = Vec::new();
@@ -324,44 +400,78 @@ impl Shape<'_> {
             match v {
                 Value::Number(n) => texts.push(n.to_string()),
                 Value::String(s) => texts.push(s.clone()),
-                other => self.error(&format!("{mptr}/values/{i}"), format!("must be a number or text, found {}", describe(other)), "write the signal point's value, e.g. 500"),
+                other => self.error(
+                    &format!("{mptr}/values/{i}"),
+                    format!("must be a number or text, found {}", describe(other)),
+                    "write the signal point's value, e.g. 500",
+                ),
             }
         }
         let ops = p.get("patch")?;
         self.operations(ops, &format!("{ptr}/patch"));
-        (texts.len() == items.len()).then_some(Point { name, values: texts, ok: None })
+        (texts.len() == items.len()).then_some(Point {
+            name,
+            values: texts,
+            ok: None,
+        })
     }
 
     /// RFC 6902's shape (pyhf's `jsonpatch.json`); whether the operations apply is
     /// checked against the workspace.
     fn operations(&mut self, ops: &Value, ptr: &str) {
         let Some(items) = ops.as_array() else {
-            self.error(ptr, format!("must be a list of RFC 6902 operations, found {}", describe(ops)), "write [{\"op\": \"add\", \"path\": ..., \"value\": ...}, ...]");
+            self.error(
+                ptr,
+                format!(
+                    "must be a list of RFC 6902 operations, found {}",
+                    describe(ops)
+                ),
+                "write [{\"op\": \"add\", \"path\": ..., \"value\": ...}, ...]",
+            );
             return;
         };
         for (i, op) in items.iter().enumerate() {
             let optr = format!("{ptr}/{i}");
-            let Some(map) = self.object(op, &optr, None, &["op", "path"]) else { continue };
-            let Some(name) = map.get("op").and_then(|o| self.text(o, &format!("{optr}/op"), None)) else { continue };
+            let Some(map) = self.object(op, &optr, None, &["op", "path"]) else {
+                continue;
+            };
+            let Some(name) = map
+                .get("op")
+                .and_then(|o| self.text(o, &format!("{optr}/op"), None))
+            else {
+                continue;
+            };
             let needs: &[&str] = match name.as_str() {
                 "add" | "replace" | "test" => &["value"],
                 "move" | "copy" => &["from"],
                 "remove" => &[],
                 other => {
-                    self.error(&format!("{optr}/op"), format!("unknown operation \"{other}\""), "RFC 6902 has add, remove, replace, move, copy and test");
+                    self.error(
+                        &format!("{optr}/op"),
+                        format!("unknown operation \"{other}\""),
+                        "RFC 6902 has add, remove, replace, move, copy and test",
+                    );
                     continue;
                 }
             };
             for key in needs {
                 if !map.contains_key(*key) {
-                    self.error(&optr, format!("a \"{name}\" operation needs \"{key}\""), &format!("add \"{key}\""));
+                    self.error(
+                        &optr,
+                        format!("a \"{name}\" operation needs \"{key}\""),
+                        &format!("add \"{key}\""),
+                    );
                 }
             }
             if let Some(path) = map.get("path")
                 && let Some(text) = self.text(path, &format!("{optr}/path"), None)
                 && let Err(why) = patch::parse_pointer(&text)
             {
-                self.error(&format!("{optr}/path"), why, "write a JSON pointer such as /channels/0/samples/-");
+                self.error(
+                    &format!("{optr}/path"),
+                    why,
+                    "write a JSON pointer such as /channels/0/samples/-",
+                );
             }
         }
     }

@@ -367,8 +367,8 @@ fn uncertainty(node: &Node, f: &mut Fields, label: Place) -> Option<Uncertainty>
         (Some(s), None) => {
             let amount = amount(s, f, label, "symerror")?;
             if amount == Amount::Empty {
-                f.error(
-                    "E022",
+                malformed(
+                    f,
                     s.pos,
                     format!("{label}: \"symerror\" is empty"),
                     "give the uncertainty as a number or a percentage such as '5%', or remove this entry",
@@ -503,9 +503,25 @@ fn amount(node: &Node, f: &mut Fields, label: Place, what: &str) -> Option<Amoun
                     "write a number such as 0.5, or a percentage such as '5%'; leave out units and words",
                 )
             };
-            f.error("E022", node.pos, message, help);
+            malformed(f, node.pos, message, help);
             None
         }
+    }
+}
+
+/// A malformed uncertainty: an error, except under schema 0.1.0, which never checked
+/// uncertainties (records converted from the old HepData site hold `--` and empty ones);
+/// there it is left out, with a warning.
+fn malformed(f: &mut Fields, pos: crate::model::Pos, message: String, help: &str) {
+    if f.version.is_v0() {
+        f.warning(
+            "W007",
+            pos,
+            format!("{message}; schema 0.1.0 accepts it, but it is left out of plots and exports"),
+            help,
+        );
+    } else {
+        f.error("E022", pos, message, help);
     }
 }
 

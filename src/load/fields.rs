@@ -115,7 +115,12 @@ impl<'a> Fields<'a> {
     }
 
     /// A text field limited to `max` characters (HEPData's database columns).
-    pub fn text_max(&mut self, node: &Node, what: impl Display, max: usize) -> Option<Spanned<String>> {
+    pub fn text_max(
+        &mut self,
+        node: &Node,
+        what: impl Display,
+        max: usize,
+    ) -> Option<Spanned<String>> {
         let text = self.text(node, &what)?;
         self.check_length(&text, what, max);
         Some(text)

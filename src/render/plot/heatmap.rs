@@ -143,11 +143,11 @@ pub fn draw(title: &str, axes: Axes, deps: &[Variable]) -> Option<Plot> {
     } else {
         gy.labels
             .iter()
-            .map(|l| shorten(l, 14).chars().count())
+            .map(|l| shorten(l, 12).chars().count())
             .max()
             .unwrap_or(1)
     };
-    let left = (y_label_chars as f64 * 6.0 + 34.0).clamp(60.0, 120.0);
+    let left = (y_label_chars as f64 * 6.6 + 38.0).clamp(60.0, 125.0);
     let size = (WIDTH - left - BAR_ROOM).min(300.0);
     let (fx0, fx1, fy0, fy1) = (left, left + size, TOP, TOP + size);
     let bar_x = fx1 + 16.0;
@@ -521,7 +521,7 @@ fn axis_ticks(
             }
         } else {
             svg.line(at - 4.0, p, at, p, "stroke=\"#8a94a3\"");
-            svg.text(at - 6.0, p + 4.0, &shorten(label, 14), "end", 12.0, 0.0);
+            svg.text(at - 6.0, p + 4.0, &shorten(label, 12), "end", 12.0, 0.0);
         }
     };
     match &g.edges {
@@ -534,8 +534,10 @@ fn axis_ticks(
             }
         }
         None => {
+            // As many labels as fit about 15 units apart.
             let n = g.labels.len();
-            let step = n.div_ceil(if horizontal { 24 } else { 30 }).max(1);
+            let fit = ((to - from).abs() / 15.0).floor().max(1.0) as usize;
+            let step = n.div_ceil(fit).max(1);
             let w = (to - from) / n as f64;
             for (i, l) in g.labels.iter().enumerate().filter(|(i, _)| i % step == 0) {
                 place(from + (i as f64 + 0.5) * w, l, svg);
