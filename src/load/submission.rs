@@ -195,13 +195,17 @@ fn read_header(entries: &[(Node, Node)], f: &mut Fields, submission: &mut Submis
             continue;
         };
         if name == "data_license" {
+            // hepdata_lib long wrote it here, where HEPData's schema has no such field and
+            // HEPData ignores it. The authors' licence is still shown (by hepstatic) for
+            // tables without their own, rather than the default.
             f.warning(
                 "W012",
                 key.pos,
-                "a record-wide \"data_license\" is not part of HEPData's format: it is ignored"
+                "a record-wide \"data_license\" is not part of HEPData's format: HEPData ignores it (hepstatic shows it for tables without a licence of their own)"
                     .to_string(),
-                "set `data_license` in each table document instead",
+                "set `data_license` in each table document instead, so that HEPData shows it too",
             );
+            submission.license = lenient_license(value);
         } else if !HEADER_KEYS.contains(&name) {
             f.warning(
                 "W012",
@@ -213,7 +217,6 @@ fn read_header(entries: &[(Node, Node)], f: &mut Fields, submission: &mut Submis
                 &suggestion(name, &HEADER_KEYS),
             );
         }
-        let _ = value;
     }
     submission.comment = get(entries, "comment")
         .and_then(|n| f.text(n, "\"comment\""))
