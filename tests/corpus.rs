@@ -206,8 +206,7 @@ fn verdicts_agree_under_every_schema_version() {
         let cols: Vec<&str> = line.split('\t').collect();
         let (path, version, verdict) = (cols[0], cols[1], cols[2]);
         // 1.1.1 is compared with EXPECTED.tsv above.
-        if version == "1.1.1"
-            || (path == "submissions/pyhf-workspace-table" && version != "1.0.0")
+        if version == "1.1.1" || (path == "submissions/pyhf-workspace-table" && version != "1.0.0")
         {
             continue;
         }
