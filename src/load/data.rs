@@ -114,7 +114,7 @@ fn variable(node: &Node, f: &mut Fields, independent: bool, path: &str) -> Optio
             Some(h) => {
                 f.unknown_keys(h, &HEADER_KEYS, format_args!("{path}: the header"));
                 let name = f
-                    .required(h, "name", header.pos, &format!("{path}: the header"))
+                    .required(h, "name", header.pos, format!("{path}: the header"))
                     .and_then(|n| f.text(n, format_args!("{path}: the header's \"name\"")));
                 let units = get(h, "units")
                     .and_then(|n| f.text(n, format_args!("{path}: the header's \"units\"")))

@@ -34,7 +34,7 @@ pub fn modifications(node: &Node, f: &mut Fields) {
         };
         for key in ["action", "who"] {
             if let Some(v) = f.required(e, key, item.pos, "the modification") {
-                f.text(v, &format!("a modification's \"{key}\""));
+                f.text(v, format!("a modification's \"{key}\""));
             }
         }
     }
@@ -97,9 +97,9 @@ pub fn keywords(node: &Node, f: &mut Fields) -> Vec<Keyword> {
         }
         let name = f
             .required(entries, "name", item.pos, &what)
-            .and_then(|n| f.text(n, &format!("{what}: \"name\"")));
+            .and_then(|n| f.text(n, format!("{what}: \"name\"")));
         if v1 && let Some(name) = &name {
-            f.check_length(name, &format!("{what}: \"name\""), 128);
+            f.check_length(name, format!("{what}: \"name\""), 128);
             if !KEYWORD_NAMES.contains(&name.value.as_str()) {
                 f.error(
                     "E043",
@@ -118,16 +118,16 @@ pub fn keywords(node: &Node, f: &mut Fields) -> Vec<Keyword> {
         }
         let values: Vec<Spanned<String>> = match f.required(entries, "values", item.pos, &what) {
             Some(v) => f
-                .seq(v, &format!("{what}: \"values\""))
+                .seq(v, format!("{what}: \"values\""))
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|x| f.text_or_number(x, &format!("{what}: a value")))
+                .filter_map(|x| f.text_or_number(x, format!("{what}: a value")))
                 .collect(),
             None => Vec::new(),
         };
         if f.version >= SchemaVersion::V1_1_0 {
             for v in &values {
-                f.check_length(v, &format!("{what}: a value"), 128);
+                f.check_length(v, format!("{what}: a value"), 128);
             }
         }
         if let Some(name) = name {
@@ -193,12 +193,12 @@ pub fn license(node: &Node, f: &mut Fields, what: &str) -> Option<License> {
     f.unknown_keys(entries, &LICENSE_KEYS, what);
     let name = f
         .required(entries, "name", node.pos, what)
-        .and_then(|n| f.text_max(n, &format!("{what}: \"name\""), 256));
+        .and_then(|n| f.text_max(n, format!("{what}: \"name\""), 256));
     let url = f
         .required(entries, "url", node.pos, what)
-        .and_then(|n| f.text_max(n, &format!("{what}: \"url\""), 256));
+        .and_then(|n| f.text_max(n, format!("{what}: \"url\""), 256));
     let description =
-        get(entries, "description").and_then(|n| f.text(n, &format!("{what}: \"description\"")));
+        get(entries, "description").and_then(|n| f.text(n, format!("{what}: \"description\"")));
     Some(License {
         name: name?.value,
         url: url.map(|s| s.value),
@@ -242,9 +242,9 @@ pub fn resources(node: &Node, f: &mut Fields, record_wide: bool) -> Vec<Resource
             .required(entries, "location", item.pos, &what)
             .and_then(|n| {
                 if v0 {
-                    f.text(n, &format!("{what}: \"location\""))
+                    f.text(n, format!("{what}: \"location\""))
                 } else {
-                    f.text_max(n, &format!("{what}: \"location\""), 256)
+                    f.text_max(n, format!("{what}: \"location\""), 256)
                 }
             });
         let description = if description_required {
@@ -252,9 +252,9 @@ pub fn resources(node: &Node, f: &mut Fields, record_wide: bool) -> Vec<Resource
         } else {
             get(entries, "description")
         }
-        .and_then(|n| f.text(n, &format!("{what}: \"description\"")));
+        .and_then(|n| f.text(n, format!("{what}: \"description\"")));
         let kind = get(entries, "type")
-            .and_then(|n| f.text_max(n, &format!("{what}: \"type\""), 64))
+            .and_then(|n| f.text_max(n, format!("{what}: \"type\""), 64))
             .map(|s| s.value);
         let license = get(entries, "license").and_then(|n| {
             if v0 {

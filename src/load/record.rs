@@ -208,7 +208,7 @@ fn text_list(entries: &[(yaml::Node, yaml::Node)], key: &str, f: &mut Fields) ->
     f.seq(n, &what)
         .unwrap_or_default()
         .iter()
-        .filter_map(|x| f.text(x, &format!("an entry of {what}")))
+        .filter_map(|x| f.text(x, format!("an entry of {what}")))
         .map(|s| s.value)
         .collect()
 }

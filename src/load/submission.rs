@@ -126,7 +126,7 @@ pub fn read_submission(
             );
             continue;
         }
-        let Some(entries) = f.map(doc, &format!("YAML document {}", index + 1)) else {
+        let Some(entries) = f.map(doc, format!("YAML document {}", index + 1)) else {
             continue;
         };
         let has = |key: &str| get(entries, key).is_some();
@@ -226,7 +226,7 @@ fn read_header(entries: &[(Node, Node)], f: &mut Fields, submission: &mut Submis
         .unwrap_or_default();
     for key in ["dateupdated", "preprintyear", "publicationyear"] {
         if let Some(n) = get(entries, key) {
-            f.text(n, &format!("\"{key}\""));
+            f.text(n, format!("\"{key}\""));
         }
     }
     if let Some(n) = get(entries, "record_ids") {
