@@ -82,6 +82,12 @@ impl Config {
             fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         let mut config: Config = toml::from_str(&text)
             .with_context(|| format!("{} is not valid settings", path.display()))?;
+        config
+            .check
+            .schema_version
+            .parse::<crate::model::SchemaVersion>()
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("{}: [check] schema_version", path.display()))?;
         if !config.site.base_url.ends_with('/') {
             config.site.base_url.push('/');
         }
@@ -91,7 +97,8 @@ impl Config {
     pub fn load_options(&self) -> Options {
         Options {
             max_data_file_bytes: (self.check.max_data_file_mib * 1024.0 * 1024.0) as u64,
-            ..Options::default()
+            // Validated by `Config::load`; defaults only for a hand-built Config.
+            schema_version: self.check.schema_version.parse().unwrap_or_default(),
         }
     }
 

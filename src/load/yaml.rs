@@ -109,9 +109,11 @@ impl Node {
     }
 
     /// Number of nodes in this subtree (aliases count as what they expand to).
+    /// The node's weight for the alias budget: one per node, plus one per 64 bytes of
+    /// text, so that aliasing a long string many times is bounded in bytes too.
     pub fn count(&self) -> usize {
         match &self.kind {
-            Kind::Scalar(_) => 1,
+            Kind::Scalar(s) => 1 + s.text.len() / 64,
             Kind::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
             Kind::Map(entries) => {
                 1 + entries
@@ -768,6 +770,21 @@ mod tests {
                 .code,
             "E003"
         );
+    }
+
+    #[test]
+    fn aliases_of_long_text_are_bounded_in_bytes() {
+        // Found by fuzzing: one 100 KB string aliased 10^4 times used 2 GB before the
+        // budget counted bytes as well as nodes.
+        let mut text = format!("a: &a \"{}\"\n", "x".repeat(100_000));
+        let mut prev = 'a';
+        for name in 'b'..='e' {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+            prev = name;
+        }
+        let err = parse(&text, Path::new("t.yaml"), false).unwrap_err();
+        assert_eq!(err.code, "E004");
     }
 
     #[test]
