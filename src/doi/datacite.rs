@@ -162,20 +162,7 @@ fn list(x: &mut String, outer: &str, inner: &str, items: &[String]) {
 /// Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold
 /// (control characters other than tab and line breaks).
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::markdown::escape(text)
 }
 
 #[cfg(test)]

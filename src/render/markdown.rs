@@ -48,7 +48,7 @@ fn sanitize(html: &str) -> String {
         .to_string()
 }
 
-/// HTML-escapes text for element content and attribute values.
+/// Escapes text for HTML or XML element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -58,7 +58,11 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
+            '\t' | '\n' | '\r' => out.push(c),
+            // Control characters and the two non-characters are invalid in HTML and in
+            // XML 1.0 alike (DataCite XML uses this function too): dropped.
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
         }
     }
     out
