@@ -4,9 +4,8 @@
 mod common;
 
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use common::*;
 use hepstatic::likelihood;
@@ -272,38 +271,6 @@ fn c25_workspaces() {
 
 // ---------------------------------------------------------------------------------------
 // a real client: curl | tar, then pyhf
-
-/// The server process; killed when the test ends, whatever happens.
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(project: &Path) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hepstatic"))
-        .args(["serve", "--port", "0"])
-        .current_dir(project)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("serve ended before listening").unwrap();
-        if let Some(rest) = line.split(" at http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap());
-        }
-    };
-    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
-    Served { child, base }
-}
 
 /// Runs a shell command line; panics with its output when it fails.
 fn sh(dir: &Path, script: &str) -> String {

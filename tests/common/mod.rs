@@ -163,3 +163,41 @@ pub fn without_theme_scripts(html: &str) -> String {
     }
     out
 }
+
+/// A running `hepstatic serve` on a free loopback port; killed when dropped, whatever
+/// happens in the test.
+pub struct Served {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `hepstatic serve --port 0` in `project` and waits until it listens.
+pub fn serve(project: &Path) -> Served {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hepstatic"))
+        .args(["serve", "--port", "0"])
+        .current_dir(project)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("serve ended before listening").unwrap();
+        if let Some(rest) = line.split(" at http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+    Served { child, base }
+}
