@@ -1,5 +1,6 @@
 //! The command line: parse arguments, run a command, map the outcome to an exit code.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,6 +47,9 @@ enum Command {
         /// Where to write the site.
         #[arg(long, default_value = "site")]
         out: PathBuf,
+        /// Rebuild every record, not only those changed since the last build.
+        #[arg(long)]
+        full: bool,
     },
     /// Build, then serve the site on localhost and rebuild when records change.
     Serve {
@@ -185,7 +189,13 @@ fn main() -> ExitCode {
             };
             cmd::check::run(paths, &config.load_options(), &report)
         }
-        Command::Build { root, out } => cmd::build::run(&config, root, out),
+        Command::Build { root, out, full } => {
+            let options = hepstatic::site::BuildOptions {
+                full: *full,
+                progress: std::io::stderr().is_terminal(),
+            };
+            cmd::build::run(&config, root, out, &options)
+        }
         Command::Serve {
             root,
             out,

@@ -30,6 +30,11 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     out
 }
 
+/// Checks one loaded record (the build's per-record step; `check` runs it for a tree).
+pub fn check_record(record: &crate::model::Record, out: &mut Vec<Diagnostic>) {
+    record::check_record(record, out);
+}
+
 /// Counts of errors and warnings.
 pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

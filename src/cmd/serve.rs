@@ -19,6 +19,7 @@ use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 use crate::config::Config;
 
 use super::build;
+use crate::site::BuildOptions;
 
 /// How often the watcher looks at `records/`, `themes/` and `hepstatic.toml`.
 const POLL: Duration = Duration::from_millis(700);
@@ -38,7 +39,12 @@ pub struct Options {
 /// When the first build fails for a reason other than record errors, or the port
 /// cannot be bound.
 pub fn run(config: &Config, options: &Options) -> Result<i32> {
-    let code = build::run(config, &options.root, &options.out)?;
+    let code = build::run(
+        config,
+        &options.root,
+        &options.out,
+        &BuildOptions::default(),
+    )?;
     if code != 0 && !options.out.is_dir() {
         eprintln!("serve: nothing to serve until the records build");
         return Ok(code);
@@ -86,7 +92,7 @@ fn watch(config: &Config, root: &Path, out: &Path) {
         if now != last {
             last = now;
             eprintln!("serve: records changed, rebuilding");
-            if let Err(e) = build::run(config, root, out) {
+            if let Err(e) = build::run(config, root, out, &BuildOptions::default()) {
                 eprintln!("serve: rebuild failed: {e:#}");
             }
         }

@@ -53,7 +53,12 @@ pub fn deploy(repo: &Path, branch: &str, web_root: &Path) -> Result<i32> {
         &rev[..rev.len().min(12)],
         web_root.display()
     );
-    let code = crate::cmd::build::run(&config, scratch.path(), &out)?;
+    let code = crate::cmd::build::run(
+        &config,
+        scratch.path(),
+        &out,
+        &crate::site::BuildOptions::default(),
+    )?;
     if code != crate::cmd::EXIT_OK {
         eprintln!(
             "hepstatic: the build failed; {} still serves the previous site",

@@ -149,7 +149,7 @@ pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
 }
 
 /// The record folders under `records/`, sorted by name. Files there are ignored.
-fn record_dirs(records: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub fn record_dirs(records: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut dirs: Vec<PathBuf> = fs::read_dir(records)?
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))

@@ -1,11 +1,13 @@
 //! Source positions, so every rule can point at the line and column it rejects.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A place in a source file: line and column, both 1-based, counted in characters.
 ///
 /// `Pos::NONE` (0:0) stands for "the whole file" when no finer place is known.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Pos {
     pub line: u32,
     pub col: u32,
@@ -24,7 +26,7 @@ impl Pos {
 }
 
 /// A value together with where it was written.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub pos: Pos,

@@ -2,12 +2,14 @@
 
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use super::pos::{Pos, Spanned};
 use super::schema::SchemaVersion;
 use super::table::Table;
 
 /// One record: `records/<id>/`, its `record.yaml` and its version folders.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Record {
     pub id: String,
     /// The record's folder, as given on the command line or found in the tree.
@@ -24,7 +26,7 @@ impl Record {
 }
 
 /// `record.yaml`: what HEPData takes from INSPIRE, and the version log.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RecordMeta {
     pub title: String,
     pub collaborations: Vec<String>,
@@ -37,14 +39,14 @@ pub struct RecordMeta {
     pub versions: Vec<VersionLog>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Journal {
     pub reference: Option<String>,
     pub doi: Option<String>,
 }
 
 /// One entry of `record.yaml`'s `versions:` list.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VersionLog {
     pub version: u32,
     pub date: Option<String>,
@@ -53,7 +55,7 @@ pub struct VersionLog {
 }
 
 /// One version folder `v<n>/` holding a HEPData submission.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Version {
     pub number: u32,
     pub dir: PathBuf,
@@ -61,7 +63,7 @@ pub struct Version {
 }
 
 /// A HEPData submission: the optional record-wide document and the tables.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Submission {
     /// `submission.yaml`, or the single-YAML file with the tables inline.
     pub file: PathBuf,
@@ -79,7 +81,7 @@ pub struct Submission {
 }
 
 /// One entry of a submission's folder.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmissionFile {
     /// The name inside the folder, e.g. `data1.yaml`.
     pub name: String,
@@ -101,7 +103,7 @@ impl Submission {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct License {
     pub name: String,
     pub url: Option<String>,
@@ -109,7 +111,7 @@ pub struct License {
 }
 
 /// An `additional_resources` entry: a file beside the submission or a URL.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Resource {
     pub location: Spanned<String>,
     pub description: Option<String>,

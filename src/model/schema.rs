@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A version of HEPData's submission and data schemas, oldest first, so versions compare
 /// with `<` and `>=` in the order the rules were introduced.
@@ -18,7 +18,9 @@ use serde::Serialize;
 ///   side, no text ranges; duplicate names and data files, files referenced by nothing and
 ///   data files over the size limit are errors.
 /// - `1.1.1`: `related_to_hepdata_records` and `related_to_table_dois`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum SchemaVersion {
     #[serde(rename = "0.1.0")]
     V0_1_0,

@@ -2,11 +2,13 @@
 
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use super::pos::{Pos, Spanned};
 use super::record::{License, Resource};
 
 /// One table document of a submission, with its data when they could be read.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Table {
     pub name: Spanned<String>,
     pub description: Option<String>,
@@ -24,11 +26,12 @@ pub struct Table {
     /// The file holding the data: the data file, or the single-YAML file.
     pub data_path: PathBuf,
     /// The data, or `None` when the file is missing, unreadable or has a custom schema.
+    #[serde(skip)]
     pub data: Option<TableData>,
 }
 
 /// `{name: cmenergies, values: [13000]}`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Keyword {
     pub name: Spanned<String>,
     pub values: Vec<Spanned<String>>,

@@ -26,7 +26,7 @@ pub fn write_discovery(
     config: &Config,
     records: &[&Record],
     published: &dyn Fn(&Record, u32) -> bool,
-    out: &mut Output,
+    out: &Output,
 ) -> Result<()> {
     let base = config.site.base_url.trim_end_matches('/');
     out.write("feed.atom", feed(config, records, published).as_bytes())?;

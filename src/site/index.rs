@@ -24,7 +24,7 @@ pub fn write_indexes(
     site: &SiteView,
     records: &[Record],
     published: &dyn Fn(&Record, u32) -> bool,
-    out: &mut Output,
+    out: &Output,
 ) -> Result<SearchSummary> {
     let mut cards: Vec<RecordCard> = records
         .iter()

@@ -1,91 +1,504 @@
-//! Site: write every page and download of the checked records into the output folder.
+//! Site: check every record and write its pages and downloads into the output folder.
 //!
-//! Input: records that passed the checker, the settings and the theme. Output: the site
-//! folder of DESIGN.md, swapped in whole at the end (see `output`).
+//! Input: the records folder, the settings and the theme. Output: the site folder of
+//! DESIGN.md, swapped in whole at the end (see `generation`).
+//!
+//! Records are independent: each is read, checked and written on its own thread (rayon),
+//! and only its metadata (no table data) is kept for the indexes, so memory follows the
+//! largest record rather than the size of the site. A record whose files are unchanged
+//! since the last build is not read at all: its pages are taken from the previous
+//! generation and its metadata from the cache (`cache`).
 
 mod bundle;
+pub mod cache;
 mod discovery;
+pub mod generation;
 mod index;
 pub mod output;
 mod search;
 mod version;
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 
+use crate::check::check_record;
 use crate::config::Config;
-use crate::model::Record;
+use crate::load::{Options, load_record, record_dirs};
+use crate::model::{Diagnostic, Record, sort_diagnostics};
 use crate::render::pages::{SiteView, Theme};
+
+use cache::{Checked, StatCache};
+use generation::{MANIFEST, Manifest, SiteDir, link_tree, read_manifest, remove_tree};
 
 pub use output::{Output, sha256_hex};
 
-/// What a build wrote, for the summary line.
+/// How to build.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// Rebuild every record, even those unchanged since the last build.
+    pub full: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+/// What a build did, for the summary line.
 #[derive(Debug, Default)]
 pub struct Summary {
     pub records: usize,
     pub versions: usize,
     pub tables: usize,
+    /// Records read, checked and written by this build (the rest were unchanged).
+    pub rebuilt: usize,
+    /// Files and bytes written by this build.
     pub files: usize,
     pub bytes: u64,
     /// Size of `/search/index.json`.
     pub search_index_bytes: usize,
 }
 
-/// Writes the site for `records` (already checked) into `out`, replacing what was there
-/// only once everything was written.
+/// The checker's findings, and the summary when the site was written (no errors).
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Option<Summary>,
+}
+
+/// Everything a record's pages are made with.
+struct Inputs<'a> {
+    config: &'a Config,
+    theme: &'a Theme,
+    site: SiteView,
+    records_dir: &'a Path,
+    load: Options,
+}
+
+/// One record, read and checked (and written, when asked and all is well).
+struct Done {
+    fingerprint: String,
+    record: Option<Record>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks the records in `records_dir`; when none has an error, writes the site to `out`
+/// and swaps it in. The site at `out` is never left half-written: a failed or killed
+/// build leaves it as it was.
 ///
 /// # Errors
-/// On I/O failure or a template error; the previous site is then left untouched.
-pub fn write_site(
+/// When the records or the theme cannot be read, or the site cannot be written.
+pub fn build(
     config: &Config,
-    theme: &Theme,
+    theme_dir: &Path,
     records_dir: &Path,
-    records: &[Record],
     out: &Path,
-) -> Result<Summary> {
-    let site = SiteView {
-        title: config.site.title.clone(),
-        base_url: config.site.base_url.clone(),
+    options: &BuildOptions,
+) -> Result<Report> {
+    let inputs = Inputs {
+        config,
+        theme: &Theme::load(theme_dir)?,
+        site: SiteView {
+            title: config.site.title.clone(),
+            base_url: config.site.base_url.clone(),
+        },
+        records_dir,
+        load: config.load_options(),
     };
-    let mut output = Output::begin(out)?;
-    let mut summary = Summary {
-        records: records.len(),
-        ..Summary::default()
-    };
-    let published = |record: &Record, n: u32| {
-        records_dir
-            .join(&record.id)
-            .join(format!("v{n}.lock"))
-            .is_file()
+    let site = SiteDir::open(out)?;
+    let cache_dir = site.cache();
+    let dirs = record_dirs(records_dir)
+        .with_context(|| format!("cannot list {}", records_dir.display()))?;
+    let mut stat = StatCache::load(&cache_dir);
+    let prints = stat.fingerprint_all(&dirs)?;
+    let current = Manifest {
+        inputs: cache::inputs(config, theme_dir)?,
+        records: dirs
+            .iter()
+            .zip(&prints)
+            .map(|(d, p)| (dir_id(d), p.clone()))
+            .collect(),
     };
 
-    for record in records {
-        for v in &record.versions {
-            let ctx = version::Context {
-                config,
-                theme,
-                site: &site,
-                record,
-                published: &|n| published(record, n),
-            };
-            version::write_version(&ctx, v, &mut output)?;
-            summary.versions += 1;
-            summary.tables += v.submission.tables.len();
+    let live = read_manifest(out);
+    let spare = read_manifest(&site.spare());
+    let incremental = !options.full
+        && live.as_ref().is_some_and(|m| m.inputs == current.inputs)
+        && spare.as_ref().is_some_and(|m| m.inputs == current.inputs);
+    let report = if incremental {
+        let (live, spare) = (live.unwrap_or_default(), spare.unwrap_or_default());
+        let changed = dirs
+            .iter()
+            .zip(&prints)
+            .filter(|(d, p)| live.records.get(&dir_id(d)) != Some(*p))
+            .count();
+        // When much has changed, writing a fresh site is as quick and simpler.
+        if changed * 4 > dirs.len() {
+            full_build(&inputs, &site, &dirs, &prints, &current, options)?
+        } else {
+            incremental_build(
+                &inputs, &site, &dirs, &prints, &current, &live, &spare, options,
+            )?
+        }
+    } else {
+        full_build(&inputs, &site, &dirs, &prints, &current, options)?
+    };
+    if report.summary.is_some() {
+        stat.save(&cache_dir)?;
+    }
+    Ok(report)
+}
+
+fn dir_id(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Writes every record into a new staging folder and swaps it in; the previous site
+/// becomes the spare generation.
+fn full_build(
+    inputs: &Inputs,
+    site: &SiteDir,
+    dirs: &[PathBuf],
+    prints: &[String],
+    current: &Manifest,
+    options: &BuildOptions,
+) -> Result<Report> {
+    // The old spare goes at once; deleting its files overlaps with the build.
+    let trash = site.discard(&site.spare())?;
+    let deleting = std::thread::spawn(move || trash.map(|t| remove_tree(&t)));
+    let staging = Staging(site.staging()?);
+    let output = Output::new(&staging.0);
+
+    let bar = progress(options, dirs.len());
+    let failed = AtomicBool::new(false);
+    let done: Vec<Done> = dirs
+        .par_iter()
+        .zip(prints)
+        .map(|(dir, print)| {
+            let done = read_check_write(inputs, dir, print, Some(&output), false, &failed);
+            bar.inc(1);
+            done
+        })
+        .collect::<Result<_>>()?;
+    bar.finish_and_clear();
+    let _ = deleting.join();
+
+    let (diagnostics, records) = gather(done, &site.cache())?;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok(Report {
+            diagnostics,
+            summary: None,
+        });
+    }
+    let mut summary = write_shared(inputs, &records, current, &output)?;
+    summary.rebuilt = records.len();
+    let had_old = site.swap_in(&staging.0)?;
+    let staging = staging.keep();
+    if had_old {
+        // The previous site is where the staging folder was: keep it as the spare.
+        fs::rename(&staging, site.spare())
+            .with_context(|| format!("cannot keep {} as the spare", staging.display()))?;
+    }
+    Ok(Report {
+        diagnostics,
+        summary: Some(summary),
+    })
+}
+
+/// Brings the spare generation up to the records now and swaps it in: changed records
+/// are read, checked and written; records the live site already has right are hard-linked
+/// from it; the indexes are written anew.
+#[allow(clippy::too_many_arguments)]
+fn incremental_build(
+    inputs: &Inputs,
+    site: &SiteDir,
+    dirs: &[PathBuf],
+    prints: &[String],
+    current: &Manifest,
+    live: &Manifest,
+    spare_manifest: &Manifest,
+    options: &BuildOptions,
+) -> Result<Report> {
+    let cache_dir = site.cache();
+    // Changed records are read and checked first: nothing is touched if one has an error.
+    let mut cached = Vec::new();
+    let mut todo = Vec::new();
+    for (dir, print) in dirs.iter().zip(prints) {
+        let id = dir_id(dir);
+        let unchanged = live.records.get(&id) == Some(print);
+        match unchanged
+            .then(|| Checked::load(&cache_dir, &id, print))
+            .flatten()
+        {
+            Some(c) => cached.push(c),
+            None => todo.push((dir, print, unchanged)),
         }
     }
+    let failed = AtomicBool::new(false);
+    let bar = progress(options, todo.len());
+    let loaded: Vec<(Done, bool)> = todo
+        .par_iter()
+        .map(|(dir, print, unchanged)| {
+            let done = read_check_write(inputs, dir, print, None, !*unchanged, &failed);
+            bar.inc(1);
+            done.map(|d| (d, *unchanged))
+        })
+        .collect::<Result<_>>()?;
+    bar.finish_and_clear();
+    if failed.load(Ordering::Relaxed) {
+        let (diagnostics, _) = gather(loaded.into_iter().map(|(d, _)| d).collect(), &cache_dir)?;
+        return Ok(Report {
+            diagnostics,
+            summary: None,
+        });
+    }
+
+    // From here on the spare is being changed: without its manifest it is never reused.
+    let spare = site.spare();
+    match fs::remove_file(spare.join(MANIFEST)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).context("cannot mark the spare generation as being written");
+        }
+        _ => {}
+    }
+    let output = Output::new(&spare);
+    let ids: HashMap<String, &String> = dirs
+        .iter()
+        .zip(prints)
+        .map(|(d, p)| (dir_id(d), p))
+        .collect();
+    for id in spare_manifest.records.keys() {
+        if !ids.contains_key(id) {
+            remove_tree(&spare.join("record").join(id))?;
+        }
+    }
+    let mut rebuilt = 0;
+    let written: Vec<Result<()>> = loaded
+        .par_iter()
+        .filter(|(_, unchanged)| !unchanged)
+        .map(|(done, _)| {
+            let Some(record) = &done.record else {
+                return Ok(());
+            };
+            remove_tree(&spare.join("record").join(&record.id))?;
+            write_record(inputs, record, &output)
+        })
+        .collect();
+    for w in written {
+        w?;
+        rebuilt += 1;
+    }
+    // Records unchanged since the live site was built, but not since the spare was.
+    for (id, print) in &ids {
+        let changed = loaded
+            .iter()
+            .any(|(d, unchanged)| !unchanged && d.record.as_ref().is_some_and(|r| &r.id == id));
+        if !changed && spare_manifest.records.get(id) != Some(*print) {
+            let dest = spare.join("record").join(id);
+            remove_tree(&dest)?;
+            let from = site.target.join("record").join(id);
+            if from.is_dir() {
+                link_tree(&from, &dest)?;
+            }
+        }
+    }
+    // Everything else in the spare is an index: written anew.
+    for entry in fs::read_dir(&spare).with_context(|| format!("cannot list {}", spare.display()))? {
+        let entry = entry?;
+        if entry.file_name() != "record" {
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                remove_tree(&path)?;
+            } else {
+                fs::remove_file(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+        }
+    }
+
+    let mut done: Vec<Done> = loaded
+        .into_iter()
+        .map(|(mut d, _)| {
+            if let Some(r) = &mut d.record {
+                drop_data(r);
+            }
+            d
+        })
+        .collect();
+    done.extend(cached.into_iter().map(|c| Done {
+        fingerprint: c.fingerprint,
+        record: Some(c.record),
+        diagnostics: c.diagnostics,
+    }));
+    let (diagnostics, records) = gather(done, &cache_dir)?;
+    let mut summary = write_shared(inputs, &records, current, &output)?;
+    summary.rebuilt = rebuilt;
+    site.swap_in(&spare)?;
+    Ok(Report {
+        diagnostics,
+        summary: Some(summary),
+    })
+}
+
+/// Reads and checks one record; writes its pages into `out` when given and no record so
+/// far has an error. The table data is dropped before returning unless `keep_data`.
+fn read_check_write(
+    inputs: &Inputs,
+    dir: &Path,
+    fingerprint: &str,
+    out: Option<&Output>,
+    keep_data: bool,
+    failed: &AtomicBool,
+) -> Result<Done> {
+    let mut diagnostics = Vec::new();
+    let mut record = load_record(dir, &inputs.load, &mut diagnostics);
+    if let Some(r) = &record {
+        check_record(r, &mut diagnostics);
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        failed.store(true, Ordering::Relaxed);
+    }
+    if let (Some(r), Some(out)) = (&record, out)
+        && !failed.load(Ordering::Relaxed)
+    {
+        write_record(inputs, r, out)?;
+    }
+    if let Some(r) = &mut record
+        && !keep_data
+    {
+        drop_data(r);
+    }
+    Ok(Done {
+        fingerprint: fingerprint.to_string(),
+        record,
+        diagnostics,
+    })
+}
+
+fn drop_data(record: &mut Record) {
+    for v in &mut record.versions {
+        for t in &mut v.submission.tables {
+            t.data = None;
+        }
+    }
+}
+
+/// Writes every version of `record` (everything under `/record/<id>/`).
+fn write_record(inputs: &Inputs, record: &Record, out: &Output) -> Result<()> {
+    let published = |n: u32| is_published(inputs.records_dir, record, n);
+    for v in &record.versions {
+        let ctx = version::Context {
+            config: inputs.config,
+            theme: inputs.theme,
+            site: &inputs.site,
+            record,
+            published: &published,
+        };
+        version::write_version(&ctx, v, out)?;
+    }
+    Ok(())
+}
+
+fn is_published(records_dir: &Path, record: &Record, n: u32) -> bool {
+    records_dir
+        .join(&record.id)
+        .join(format!("v{n}.lock"))
+        .is_file()
+}
+
+/// Sorts the findings, caches each clean record's metadata, and returns both.
+fn gather(done: Vec<Done>, cache_dir: &Path) -> Result<(Vec<Diagnostic>, Vec<Record>)> {
+    let mut diagnostics = Vec::new();
+    let mut records = Vec::new();
+    let clean = !done
+        .iter()
+        .flat_map(|d| &d.diagnostics)
+        .any(Diagnostic::is_error);
+    for d in done {
+        diagnostics.extend(d.diagnostics.iter().cloned());
+        if let Some(record) = d.record {
+            let checked = Checked {
+                fingerprint: d.fingerprint,
+                record,
+                diagnostics: d.diagnostics,
+            };
+            if clean {
+                checked.save(cache_dir)?;
+            }
+            records.push(checked.record);
+        }
+    }
+    sort_diagnostics(&mut diagnostics);
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok((diagnostics, records))
+}
+
+/// Writes what lists many records (home, /records/, search, feed, sitemap), the theme's
+/// static files and, last, the manifest.
+fn write_shared(
+    inputs: &Inputs,
+    records: &[Record],
+    manifest: &Manifest,
+    out: &Output,
+) -> Result<Summary> {
+    let published = |r: &Record, n: u32| is_published(inputs.records_dir, r, n);
     let search = index::write_indexes(
-        config,
-        theme,
-        &site,
+        inputs.config,
+        inputs.theme,
+        &inputs.site,
         records,
-        &|r, n| published(r, n),
-        &mut output,
+        &published,
+        out,
     )?;
-    summary.search_index_bytes = search.index_bytes;
-    output.copy_dir(&theme.static_dir, "static")?;
-    summary.files = output.files;
-    summary.bytes = output.bytes;
-    output.commit()?;
-    Ok(summary)
+    out.copy_dir(&inputs.theme.static_dir, "static")?;
+    out.write(MANIFEST, &serde_json::to_vec_pretty(manifest)?)?;
+    let versions = records.iter().map(|r| r.versions.len()).sum();
+    let tables = records
+        .iter()
+        .flat_map(|r| &r.versions)
+        .map(|v| v.submission.tables.len())
+        .sum();
+    Ok(Summary {
+        records: records.len(),
+        versions,
+        tables,
+        rebuilt: 0,
+        files: out.files(),
+        bytes: out.bytes(),
+        search_index_bytes: search.index_bytes,
+    })
+}
+
+fn progress(options: &BuildOptions, len: usize) -> ProgressBar {
+    if !options.progress || len < 2 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {pos}/{len} records [{bar:30}] {elapsed} (eta {eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// A staging folder, removed unless kept (a failed build leaves nothing behind).
+struct Staging(PathBuf);
+
+impl Staging {
+    fn keep(self) -> PathBuf {
+        let path = self.0.clone();
+        std::mem::forget(self);
+        path
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }

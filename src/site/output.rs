@@ -1,52 +1,47 @@
-//! The output folder: files are written into a fresh staging folder beside the target,
-//! which replaces the previous site only when everything was written.
+//! Writing into a site folder: plain relative paths only, from any number of threads.
+//!
+//! An [`Output`] writes below one folder (a staging folder or the spare generation, see
+//! `generation`), never the live site. Every file is written as a new file: a name that
+//! exists is unlinked first, so a file shared by hard link with the live site is never
+//! changed in place.
 
 use std::fs;
+use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-/// A staging folder that becomes the site on [`Output::commit`]. Dropped uncommitted, it
-/// is removed and the previous site stays as it was.
+/// A folder being filled with a site's files.
 pub struct Output {
-    target: PathBuf,
-    staging: PathBuf,
-    committed: bool,
-    pub files: usize,
-    pub bytes: u64,
+    root: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
 }
 
 impl Output {
-    /// Prepares `<parent>/.<name>.staging-<pid>` for a site that will replace `target`.
-    ///
-    /// # Errors
-    /// When the staging folder cannot be made.
-    pub fn begin(target: &Path) -> Result<Output> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "site".to_string());
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging)
-                .with_context(|| format!("cannot clear {}", staging.display()))?;
+    /// Writes below `root`, which must exist.
+    pub fn new(root: &Path) -> Output {
+        Output {
+            root: root.to_path_buf(),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
         }
-        fs::create_dir_all(&staging)
-            .with_context(|| format!("cannot create {}", staging.display()))?;
-        Ok(Output {
-            target: target.to_path_buf(),
-            staging,
-            committed: false,
-            files: 0,
-            bytes: 0,
-        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Files written so far.
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
     }
 
     /// Writes `bytes` at the site path `rel` (e.g. `record/x/v1/index.html`) and returns
@@ -54,18 +49,24 @@ impl Output {
     ///
     /// # Errors
     /// When `rel` would leave the output folder, or on I/O failure.
-    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<String> {
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<String> {
         let path = self.resolve(rel)?;
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot replace {}", path.display()));
+            }
+            _ => {}
+        }
         fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        self.files += 1;
-        self.bytes += bytes.len() as u64;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(sha256_hex(bytes))
     }
 
-    /// Only plain relative paths below the staging folder are accepted: a name taken from
+    /// Only plain relative paths below the output folder are accepted: a name taken from
     /// a record can never reach `..`, an absolute path or a drive prefix.
     fn resolve(&self, rel: &str) -> Result<PathBuf> {
         let rel_path = Path::new(rel.trim_start_matches('/'));
@@ -76,14 +77,14 @@ impl Output {
         {
             bail!("refusing to write {rel:?}: not a plain path inside the output folder");
         }
-        Ok(self.staging.join(rel_path))
+        Ok(self.root.join(rel_path))
     }
 
-    /// Copies the theme's static files under `static/`.
+    /// Copies the theme's static files under `to` (e.g. `static`).
     ///
     /// # Errors
     /// On I/O failure.
-    pub fn copy_dir(&mut self, from: &Path, to: &str) -> Result<()> {
+    pub fn copy_dir(&self, from: &Path, to: &str) -> Result<()> {
         if !from.is_dir() {
             return Ok(());
         }
@@ -103,54 +104,6 @@ impl Output {
         }
         Ok(())
     }
-
-    /// Swaps the staging folder in place of the target: the old site is moved aside, the
-    /// new one renamed into place, the old one removed. A reader sees the old or the new
-    /// site, never a mixture.
-    ///
-    /// # Errors
-    /// On I/O failure; the previous site is put back where possible.
-    pub fn commit(mut self) -> Result<()> {
-        let old = self.staging.with_file_name(format!(
-            ".{}.old-{}",
-            self.target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old).with_context(|| {
-                format!(
-                    "cannot move the previous site {} aside",
-                    self.target.display()
-                )
-            })?;
-        }
-        if let Err(e) = fs::rename(&self.staging, &self.target) {
-            if had_old {
-                let _ = fs::rename(&old, &self.target);
-            }
-            return Err(e).with_context(|| {
-                format!("cannot move the new site into {}", self.target.display())
-            });
-        }
-        self.committed = true;
-        if had_old {
-            fs::remove_dir_all(&old)
-                .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
-        }
-    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -163,32 +116,29 @@ mod tests {
 
     #[test]
     fn refuses_paths_that_leave_the_folder() {
-        let dir = std::env::temp_dir().join(format!("hepstatic-out-{}", std::process::id()));
-        let mut out = Output::begin(&dir.join("site")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        fs::create_dir(&root).unwrap();
+        let out = Output::new(&root);
         assert!(out.write("../evil", b"x").is_err());
         assert!(out.write("a/../../evil", b"x").is_err());
+        assert!(out.write("", b"x").is_err());
         assert!(out.write("/record/x/index.html", b"ok").is_ok());
-        out.commit().unwrap();
-        assert_eq!(
-            fs::read(dir.join("site/record/x/index.html")).unwrap(),
-            b"ok"
-        );
-        assert!(!dir.join("evil").exists());
-        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(fs::read(root.join("record/x/index.html")).unwrap(), b"ok");
+        assert!(!dir.path().join("evil").exists());
+        assert_eq!((out.files(), out.bytes()), (1, 2));
     }
 
     #[test]
-    fn an_abandoned_build_leaves_the_old_site() {
-        let dir = std::env::temp_dir().join(format!("hepstatic-keep-{}", std::process::id()));
-        let site = dir.join("site");
-        fs::create_dir_all(&site).unwrap();
-        fs::write(site.join("index.html"), b"old").unwrap();
-        {
-            let mut out = Output::begin(&site).unwrap();
-            out.write("index.html", b"new").unwrap();
-        }
-        assert_eq!(fs::read(site.join("index.html")).unwrap(), b"old");
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
-        fs::remove_dir_all(&dir).unwrap();
+    fn a_hard_linked_file_is_replaced_not_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (live, spare) = (dir.path().join("live"), dir.path().join("spare"));
+        fs::create_dir_all(&live).unwrap();
+        fs::create_dir_all(&spare).unwrap();
+        fs::write(live.join("index.html"), b"old").unwrap();
+        fs::hard_link(live.join("index.html"), spare.join("index.html")).unwrap();
+        Output::new(&spare).write("index.html", b"new").unwrap();
+        assert_eq!(fs::read(live.join("index.html")).unwrap(), b"old");
+        assert_eq!(fs::read(spare.join("index.html")).unwrap(), b"new");
     }
 }

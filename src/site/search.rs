@@ -31,7 +31,7 @@ pub fn write_search(
     site: &SiteView,
     records: &[&Record],
     cards: &[RecordCard],
-    out: &mut Output,
+    out: &Output,
 ) -> Result<SearchSummary> {
     let (index, pages) = search::index(records);
     let text = serde_json::to_string(&index)?;

@@ -40,7 +40,7 @@ struct TableFiles {
     yoda_notes: Vec<String>,
 }
 
-pub fn write_version(ctx: &Context, version: &Version, out: &mut Output) -> Result<()> {
+pub fn write_version(ctx: &Context, version: &Version, out: &Output) -> Result<()> {
     let (id, n) = (&ctx.record.id, version.number);
     let draft = !(ctx.published)(n);
 
@@ -163,7 +163,7 @@ fn merge<T: serde::Serialize>(page: &T, extra: Json) -> Result<Json> {
 
 /// Writes `datacite.xml` and `citation.bib` beside the landing page at `dir` and returns
 /// `{"jsonld": ...}` for its head.
-fn write_doi_files(ctx: &Context, target: Target, dir: &str, out: &mut Output) -> Result<Json> {
+fn write_doi_files(ctx: &Context, target: Target, dir: &str, out: &Output) -> Result<Json> {
     let Some(files) = doi::landing(ctx.config, ctx.record, target, ctx.published) else {
         return Ok(json!({}));
     };
@@ -199,7 +199,7 @@ fn write_resource_page(
     k: usize,
     draft: bool,
     contents: &view::ResourceContents,
-    out: &mut Output,
+    out: &Output,
 ) -> Result<()> {
     let mut page = json!({
         "contents": contents,
@@ -227,7 +227,7 @@ fn write_archives(
     ctx: &Context,
     version: &Version,
     kept: &[(&'static str, String, Vec<u8>)],
-    out: &mut Output,
+    out: &Output,
 ) -> Result<Json> {
     let (id, n) = (&ctx.record.id, version.number);
     let top = format!("{id}-v{n}");
@@ -278,14 +278,14 @@ fn write_table_files(
     version: &Version,
     i: usize,
     table: &Table,
-    out: &mut Output,
+    out: &Output,
 ) -> Result<TableFiles> {
     let (id, n, k) = (&ctx.record.id, version.number, i + 1);
     let dir = links::table(id, n, k);
     let mut files = Vec::new();
     let mut kept = Vec::new();
     let mut yoda_notes = Vec::new();
-    let mut put = |ext: &'static str, name: String, bytes: &[u8], out: &mut Output| -> Result<()> {
+    let mut put = |ext: &'static str, name: String, bytes: &[u8], out: &Output| -> Result<()> {
         let url = format!("{dir}{name}");
         let sha256 = out.write(&decode_path(&url), bytes)?;
         files.push((

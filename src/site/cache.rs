@@ -1,0 +1,250 @@
+//! Fingerprints of what pages are made from, and the checked records of earlier builds.
+//!
+//! A record's fingerprint is the SHA-256 of every file in its folder (names and bytes), so
+//! any edit, added file or lock file changes it. Reading 500 MB to learn that nothing
+//! changed would cost a second, so a file whose size and modification time are those seen
+//! last time keeps last time's digest (as make and cargo trust mtimes). The inputs
+//! fingerprint covers what every page depends on: the hepstatic executable, the settings
+//! and the theme; when it changes, everything is rebuilt.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::check::codes::CODES;
+use crate::config::Config;
+use crate::model::{Diagnostic, Record, Severity};
+
+/// A file's size and modification time, and its digest when it had them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Seen {
+    size: u64,
+    mtime_ns: i128,
+    sha256: String,
+}
+
+/// Digests of files by path, from the last build.
+#[derive(Default, Serialize, Deserialize)]
+pub struct StatCache {
+    files: HashMap<PathBuf, Seen>,
+}
+
+impl StatCache {
+    /// The cache in `dir`, or an empty one.
+    pub fn load(dir: &Path) -> StatCache {
+        fs::read(dir.join("files.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Saves the cache in `dir` (written aside, then renamed: never half-written).
+    ///
+    /// # Errors
+    /// On I/O failure.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        write_replacing(&dir.join("files.json"), &serde_json::to_vec(self)?)
+    }
+
+    /// Fingerprints of `dirs` (record folders), computed on all cores. Files not seen
+    /// before (or changed) are read and digested; the cache learns them.
+    ///
+    /// # Errors
+    /// When a folder cannot be listed or a file read.
+    pub fn fingerprint_all(&mut self, dirs: &[PathBuf]) -> Result<Vec<String>> {
+        let cache = &*self;
+        let results: Vec<(String, Vec<(PathBuf, Seen)>)> = dirs
+            .par_iter()
+            .map(|dir| cache.fingerprint(dir))
+            .collect::<Result<_>>()?;
+        let mut prints = Vec::with_capacity(results.len());
+        let mut files = HashMap::new();
+        for (print, seen) in results {
+            prints.push(print);
+            files.extend(seen);
+        }
+        // Only the files of current records are kept: removed records leave the cache.
+        self.files = files;
+        Ok(prints)
+    }
+
+    fn fingerprint(&self, dir: &Path) -> Result<(String, Vec<(PathBuf, Seen)>)> {
+        let mut all = Sha256::new();
+        let mut seen = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+            let rel = entry
+                .path()
+                .strip_prefix(dir)?
+                .to_string_lossy()
+                .into_owned();
+            if entry.file_type().is_dir() {
+                all.update(format!("d {rel}\n"));
+                continue;
+            }
+            let meta = entry
+                .metadata()
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            let mtime_ns = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128);
+            let known = self
+                .files
+                .get(entry.path())
+                .filter(|s| s.size == meta.len() && s.mtime_ns == mtime_ns);
+            let sha256 = match known {
+                Some(s) => s.sha256.clone(),
+                None => {
+                    let bytes = fs::read(entry.path())
+                        .with_context(|| format!("cannot read {}", entry.path().display()))?;
+                    hex::encode(Sha256::digest(&bytes))
+                }
+            };
+            all.update(format!("f {rel} {sha256}\n"));
+            seen.push((
+                entry.path().to_path_buf(),
+                Seen {
+                    size: meta.len(),
+                    mtime_ns,
+                    sha256,
+                },
+            ));
+        }
+        Ok((hex::encode(all.finalize()), seen))
+    }
+}
+
+/// The fingerprint of what every page depends on.
+///
+/// # Errors
+/// When the theme cannot be read.
+pub fn inputs(config: &Config, theme_dir: &Path) -> Result<String> {
+    let mut all = Sha256::new();
+    all.update(env!("CARGO_PKG_VERSION"));
+    // The executable itself: a rebuilt hepstatic may write other pages from the same
+    // records.
+    if let Ok(exe) = std::env::current_exe().and_then(fs::read) {
+        all.update(Sha256::digest(&exe));
+    }
+    all.update(format!("{config:?}"));
+    for entry in walkdir::WalkDir::new(theme_dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot list {}", theme_dir.display()))?;
+        if entry.file_type().is_file() {
+            let bytes = fs::read(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            let rel = entry.path().strip_prefix(theme_dir)?.to_string_lossy();
+            all.update(format!("{rel} {}\n", hex::encode(Sha256::digest(&bytes))));
+        }
+    }
+    Ok(hex::encode(all.finalize()))
+}
+
+/// A record as checked and built, without its table data: what the indexes need.
+pub struct Checked {
+    pub fingerprint: String,
+    pub record: Record,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// [`Checked`] as stored: diagnostic codes as text.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    fingerprint: String,
+    record: Record,
+    diagnostics: Vec<StoredDiagnostic>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredDiagnostic {
+    file: PathBuf,
+    line: u32,
+    column: u32,
+    severity: Severity,
+    code: String,
+    message: String,
+    help: Option<String>,
+}
+
+impl Checked {
+    fn path(dir: &Path, id: &str) -> PathBuf {
+        dir.join("records").join(format!("{id}.json"))
+    }
+
+    /// The cached record `id`, if it was built from `fingerprint`.
+    pub fn load(dir: &Path, id: &str, fingerprint: &str) -> Option<Checked> {
+        let bytes = fs::read(Self::path(dir, id)).ok()?;
+        let stored: Stored = serde_json::from_slice(&bytes).ok()?;
+        if stored.fingerprint != fingerprint {
+            return None;
+        }
+        // A code this hepstatic does not know means another version wrote the cache.
+        let diagnostics = stored
+            .diagnostics
+            .into_iter()
+            .map(|d| {
+                let code = CODES.iter().map(|(c, _)| *c).find(|c| *c == d.code)?;
+                Some(Diagnostic {
+                    file: d.file,
+                    line: d.line,
+                    column: d.column,
+                    severity: d.severity,
+                    code,
+                    message: d.message,
+                    help: d.help,
+                })
+            })
+            .collect::<Option<_>>()?;
+        Some(Checked {
+            fingerprint: stored.fingerprint,
+            record: stored.record,
+            diagnostics,
+        })
+    }
+
+    /// # Errors
+    /// On I/O failure.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let path = Self::path(dir, &self.record.id);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let stored = Stored {
+            fingerprint: self.fingerprint.clone(),
+            record: self.record.clone(),
+            diagnostics: self
+                .diagnostics
+                .iter()
+                .map(|d| StoredDiagnostic {
+                    file: d.file.clone(),
+                    line: d.line,
+                    column: d.column,
+                    severity: d.severity,
+                    code: d.code.to_string(),
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                })
+                .collect(),
+        };
+        write_replacing(&path, &serde_json::to_vec(&stored)?)
+    }
+}
+
+/// Writes `path` through a temporary file renamed over it.
+fn write_replacing(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,260 @@
+//! The site folder and its spare generation: how a build replaces the site at once.
+//!
+//! Beside the site `<parent>/<name>` live, all hidden:
+//!
+//! - `.<name>.lock`: held (flock) by the one build writing this site;
+//! - `.<name>.staging-<pid>`: a full build's new site, until it is swapped in;
+//! - `.<name>.spare`: the generation before the live one, kept after a swap. An
+//!   incremental build brings it up to date (rewriting only what changed, hard-linking
+//!   what the live site already has right) and swaps it in;
+//! - `.<name>.trash-<pid>`: a generation being deleted;
+//! - `.<name>.cache/`: fingerprints and checked records, to skip unchanged records.
+//!
+//! The live site is never written into. It is replaced by one `renameat2(RENAME_EXCHANGE)`,
+//! so a reader (or a build killed at any moment) sees the old site or the new one, whole.
+//! Each generation carries its own `MANIFEST` (what it was built from), written last: a
+//! generation without one was left half-written and is not reused.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// The manifest's name inside a generation. Not a page: nothing links to it.
+pub const MANIFEST: &str = ".hepstatic-manifest.json";
+
+/// What a generation was built from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Fingerprint of everything every page depends on: hepstatic itself, the settings
+    /// and the theme.
+    pub inputs: String,
+    /// Record id -> fingerprint of every file in its folder.
+    pub records: BTreeMap<String, String>,
+}
+
+/// A site folder, locked for one build.
+pub struct SiteDir {
+    pub target: PathBuf,
+    parent: PathBuf,
+    name: String,
+    _lock: File,
+}
+
+impl SiteDir {
+    /// Locks `target` for this build and clears what killed builds left beside it.
+    ///
+    /// # Errors
+    /// When another build holds the lock, or the parent folder cannot be written.
+    pub fn open(target: &Path) -> Result<SiteDir> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| n != "." && n != "..")
+            .with_context(|| {
+                format!(
+                    "{} cannot be a site folder: give it a name",
+                    target.display()
+                )
+            })?;
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let lock_path = parent.join(format!(".{name}.lock"));
+        let lock = File::create(&lock_path)
+            .with_context(|| format!("cannot create {}", lock_path.display()))?;
+        if rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_err() {
+            bail!(
+                "another hepstatic build is writing {} (it holds {}); wait for it to finish",
+                target.display(),
+                lock_path.display()
+            );
+        }
+        let dir = SiteDir {
+            target: target.to_path_buf(),
+            parent,
+            name,
+            _lock: lock,
+        };
+        dir.remove_leftovers();
+        Ok(dir)
+    }
+
+    fn beside(&self, suffix: &str) -> PathBuf {
+        self.parent.join(format!(".{}.{suffix}", self.name))
+    }
+
+    pub fn spare(&self) -> PathBuf {
+        self.beside("spare")
+    }
+
+    pub fn cache(&self) -> PathBuf {
+        self.beside("cache")
+    }
+
+    /// A new, empty staging folder for a full build.
+    ///
+    /// # Errors
+    /// When it cannot be made.
+    pub fn staging(&self) -> Result<PathBuf> {
+        let path = self.beside(&format!("staging-{}", std::process::id()));
+        remove_tree(&path)?;
+        fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(path)
+    }
+
+    /// Moves `dir` out of the way (instantly) and returns where it went, to be deleted.
+    ///
+    /// # Errors
+    /// When it cannot be renamed.
+    pub fn discard(&self, dir: &Path) -> Result<Option<PathBuf>> {
+        if fs::symlink_metadata(dir).is_err() {
+            return Ok(None);
+        }
+        let trash = self.beside(&format!("trash-{}", std::process::id()));
+        remove_tree(&trash)?;
+        fs::rename(dir, &trash).with_context(|| format!("cannot move {} aside", dir.display()))?;
+        Ok(Some(trash))
+    }
+
+    /// Staging and trash folders of builds that were killed (we hold the lock, so no
+    /// other build is using them).
+    fn remove_leftovers(&self) {
+        let prefixes = [
+            format!(".{}.staging-", self.name),
+            format!(".{}.trash-", self.name),
+        ];
+        let Ok(entries) = fs::read_dir(&self.parent) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if prefixes.iter().any(|p| name.starts_with(p)) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+
+    /// Makes `new` the site. The previous site, if any, ends up at `new`'s path.
+    /// Returns whether there was a previous site.
+    ///
+    /// # Errors
+    /// On I/O failure; the live site is then unchanged.
+    pub fn swap_in(&self, new: &Path) -> Result<bool> {
+        if fs::symlink_metadata(&self.target).is_err() {
+            fs::rename(new, &self.target).with_context(|| {
+                format!("cannot move the new site into {}", self.target.display())
+            })?;
+            return Ok(false);
+        }
+        exchange(new, &self.target)
+            .with_context(|| format!("cannot swap the new site into {}", self.target.display()))?;
+        Ok(true)
+    }
+}
+
+/// Swaps two paths at once (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Elsewhere: two renames, with a moment in which the site is missing (never mixed).
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    let aside = b.with_extension("swap");
+    fs::rename(b, &aside)?;
+    if let Err(e) = fs::rename(a, b) {
+        let _ = fs::rename(&aside, b);
+        return Err(e);
+    }
+    fs::rename(&aside, a)
+}
+
+/// The manifest of the generation at `dir`, if it was finished.
+pub fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let text = fs::read(dir.join(MANIFEST)).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Removes a folder tree if it exists.
+///
+/// # Errors
+/// On I/O failure other than "not found".
+pub fn remove_tree(path: &Path) -> Result<()> {
+    match fs::remove_dir_all(path) {
+        Err(e) if e.kind() != ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Recreates the tree `from` at `to` with hard links: no file is copied or changed.
+///
+/// # Errors
+/// On I/O failure.
+pub fn link_tree(from: &Path, to: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let dest = to.join(entry.path().strip_prefix(from)?);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest)
+                .with_context(|| format!("cannot create {}", dest.display()))?;
+        } else {
+            fs::hard_link(entry.path(), &dest)
+                .with_context(|| format!("cannot link {}", dest.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swap_replaces_the_site_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let site = SiteDir::open(&target).unwrap();
+        let first = site.staging().unwrap();
+        fs::write(first.join("index.html"), b"one").unwrap();
+        assert!(!site.swap_in(&first).unwrap());
+        let second = site.staging().unwrap();
+        fs::write(second.join("index.html"), b"two").unwrap();
+        assert!(site.swap_in(&second).unwrap());
+        assert_eq!(fs::read(target.join("index.html")).unwrap(), b"two");
+        // The old site is now where the staging folder was.
+        assert_eq!(fs::read(second.join("index.html")).unwrap(), b"one");
+    }
+
+    #[test]
+    fn a_second_build_of_the_same_site_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let _first = SiteDir::open(&target).unwrap();
+        let second = SiteDir::open(&target).err().unwrap().to_string();
+        assert!(second.contains("another hepstatic build"), "{second}");
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join(".site.staging-99999/record")).unwrap();
+        fs::create_dir_all(dir.path().join(".site.trash-1")).unwrap();
+        fs::create_dir_all(dir.path().join(".other.staging-1")).unwrap();
+        let _site = SiteDir::open(&dir.path().join("site")).unwrap();
+        assert!(!dir.path().join(".site.staging-99999").exists());
+        assert!(!dir.path().join(".site.trash-1").exists());
+        assert!(dir.path().join(".other.staging-1").exists());
+    }
+}
