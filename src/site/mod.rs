@@ -38,6 +38,9 @@ use generation::{MANIFEST, Manifest, SiteDir, link_tree, read_manifest, remove_t
 
 pub use output::{Output, sha256_hex};
 
+/// An incremental build rewrites at most this many records; more, and it builds afresh.
+const MAX_HELD_RECORDS: usize = 64;
+
 /// How to build.
 #[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
@@ -134,8 +137,9 @@ pub fn build(
             .zip(&prints)
             .filter(|(d, p)| live.records.get(&dir_id(d)) != Some(*p))
             .count();
-        // When much has changed, writing a fresh site is as quick and simpler.
-        if changed * 4 > dirs.len() {
+        // Changed records are held in memory whole between checking and writing: past a
+        // few dozen, a full build (which streams) is the better way.
+        if changed > MAX_HELD_RECORDS {
             full_build(&inputs, &site, &dirs, &prints, &current, options)?
         } else {
             incremental_build(
