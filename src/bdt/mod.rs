@@ -6,9 +6,11 @@
 //! C++ class TMVA writes for a BDT (`MakeClass`): a point goes right at a node when
 //! `(x >= cut) == cType`; AdaBoost averages the leaves' types (or purities) weighted by
 //! each tree's boost weight, gradient boosting maps the sum of the leaves' responses
-//! through `2 / (1 + exp(-2 s)) - 1`.
+//! through `2 / (1 + exp(-2 s)) - 1`. Normalize and Decorrelation input transformations
+//! are applied first; a BDT with any other is described but refused for evaluation.
 
 mod eval;
+mod transform;
 
 use serde::Serialize;
 
@@ -64,17 +66,29 @@ pub struct Bdt {
     pub spectators: Vec<String>,
     /// `AdaBoost`, `Grad`, ...
     pub boost_type: String,
-    /// The input transformation (`None`, `Decorrelate`, ...).
+    /// The input transformation as booked (`VarTransform`: `None`, `Decorrelate`, `N`, ...).
     pub transform: String,
     pub ntrees: usize,
     pub nodes: usize,
     #[serde(skip)]
     trees: Vec<Tree>,
+    /// What `<Transformations>` holds, applied in order before the trees.
+    #[serde(skip)]
+    transforms: Vec<transform::Transform>,
     #[serde(skip)]
     use_yes_no_leaf: bool,
 }
 
 impl Bdt {
+    /// The transformations of `<Transformations>` by TMVA's names, in the order they are
+    /// applied (`Normalize`, `Decorrelation`, ...).
+    pub fn transformations(&self) -> Vec<&str> {
+        self.transforms
+            .iter()
+            .map(transform::Transform::name)
+            .collect()
+    }
+
     /// The value of option `name`, if set.
     pub fn option(&self, name: &str) -> Option<&str> {
         self.options
@@ -218,6 +232,8 @@ pub fn read(text: &str) -> Result<Bdt, BdtError> {
         }
     }
     let transform = option("VarTransform").unwrap_or_else(|| "None".into());
+    let labels: Vec<&str> = variables.iter().map(|v| v.label.as_str()).collect();
+    let transforms = transform::read(root, &labels, &at)?;
     Ok(Bdt {
         method: root.attribute("Method").unwrap_or("").to_string(),
         tmva_version,
@@ -231,6 +247,7 @@ pub fn read(text: &str) -> Result<Bdt, BdtError> {
         variables,
         spectators,
         trees,
+        transforms,
     })
 }
 
