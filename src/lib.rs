@@ -16,4 +16,5 @@ pub mod load;
 pub mod model;
 pub mod publish;
 pub mod render;
+pub mod resource;
 pub mod site;

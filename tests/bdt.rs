@@ -4,13 +4,31 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
 
 fn bdt_file(name: &str) -> PathBuf {
     shared().join("corpus/bdt").join(name)
+}
+
+/// A hand-written weight file of tests/fixtures/bdt, by its stem.
+fn fixture(stem: &str) -> PathBuf {
+    repo().join(format!("tests/fixtures/bdt/{stem}.weights.xml"))
+}
+
+/// `hepstatic bdt FILE --input NAME=VALUE ...`: the exit code and what it printed.
+fn evaluate(file: &Path, inputs: &[(&str, f64)]) -> (Option<i32>, String) {
+    let mut args = vec!["bdt".to_string(), file.display().to_string()];
+    for (name, x) in inputs {
+        args.push("--input".into());
+        args.push(format!("{name}={x}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = hepstatic(&repo(), &args);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    (out.status.code(), text.trim().to_string())
 }
 
 /// The independent evaluator: prints one MVA value per input row (JSON list of lists).
@@ -22,6 +40,35 @@ opts = {o.get("name"): (o.text or "").strip() for o in root.find("Options")}
 boost = opts.get("BoostType", "AdaBoost")
 yesno = opts.get("UseYesNoLeaf", "True").lower() == "true"
 trees = root.find("Weights").findall("BinaryTree")
+labels = [v.get("Label") for v in root.find("Variables").findall("Variable")]
+# Input transformations, with the all-classes parameters (the last Class or Matrix).
+steps = []
+transformations = root.find("Transformations")
+for t in [] if transformations is None else transformations.findall("Transform"):
+    sel = t.find("Selection")
+    idx = list(range(len(labels))) if sel is None else [
+        labels.index(i.get("Label")) for i in sel.find("Input").findall("Input")]
+    if t.get("Name") == "Normalize":
+        ranges = t.findall("Class")[-1].find("Ranges").findall("Range")
+        steps.append(("N", idx, [(float(r.get("Min")), float(r.get("Max"))) for r in ranges]))
+    elif t.get("Name") == "Decorrelation":
+        flat = [float(v) for v in t.findall("Matrix")[-1].text.split()]
+        n = len(idx)
+        steps.append(("D", idx, [flat[r * n:(r + 1) * n] for r in range(n)]))
+    else:
+        sys.exit("unsupported transformation " + t.get("Name"))
+def transform(x):
+    x = list(x)
+    for kind, idx, p in steps:
+        if kind == "N":
+            for k, i in enumerate(idx):
+                lo, hi = p[k]
+                x[i] = 2.0 * (x[i] - lo) / (hi - lo) - 1.0
+        else:
+            v = [x[i] for i in idx]
+            for r, i in enumerate(idx):
+                x[i] = sum(p[r][c] * v[c] for c in range(len(idx)))
+    return x
 def leaf(node, x):
     while int(node.get("nType")) == 0:
         kids = {c.get("pos"): c for c in node.findall("Node")}
@@ -30,7 +77,7 @@ def leaf(node, x):
         above = x[int(node.get("IVar"))] >= float(node.get("Cut"))
         node = kids["r"] if above == (int(node.get("cType")) == 1) else kids["l"]
     return node
-for x in json.loads(sys.argv[2]):
+for x in map(transform, json.loads(sys.argv[2])):
     if boost == "Grad":
         s = sum(float(leaf(t.find("Node"), x).get("res")) for t in trees)
         print(2.0 / (1.0 + math.exp(-2.0 * s)) - 1.0)
@@ -64,14 +111,19 @@ fn evaluates_like_an_independent_python_evaluator() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("tmva_eval.py");
     std::fs::write(&script, PYTHON).unwrap();
-    for name in [
+    let files = [
         "Alam-Danish-Higgs_TMVA_BDT.weights.xml",
         "fastmachinelearning-tmva-training_BDT.weights.xml",
         "onkursen-squark-search_BDT.weights.xml",
+        "stepobr-QGID_BDTD.weights.xml",
         "stepobr-QGID_BDTG.weights.xml",
         "stepobr-QGID_BDTMitFisher.weights.xml",
-    ] {
-        let file = bdt_file(name);
+    ]
+    .map(bdt_file)
+    .into_iter()
+    .chain(["normalized", "decorrelated"].map(fixture));
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&file).unwrap();
         let bdt = hepstatic::bdt::read(&text).unwrap();
         let vars: Vec<(String, f64, f64)> = bdt
@@ -167,7 +219,7 @@ fn summarises_every_corpus_file() {
         assert_eq!(bdt.ntrees, ntrees, "{name}");
         assert_eq!(bdt.tmva_version.as_deref(), Some(tmva), "{name}");
     }
-    // The decorrelated BDT is described but refused for evaluation, not evaluated wrongly.
+    // The decorrelated BDT says what it was booked with and what is applied.
     let out = hepstatic(
         &repo(),
         &[
@@ -176,7 +228,15 @@ fn summarises_every_corpus_file() {
         ],
     );
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("input transformation: Decorrelate"));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("input transformation: Decorrelate\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("transformations applied: Decorrelation\n"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -197,4 +257,73 @@ fn c32_bdt_is_read_with_entities_and_cdata_as_text() {
     let bdt = hepstatic::bdt::read(&text).unwrap();
     assert_eq!(bdt.variables.len(), 2);
     assert_eq!(bdt.ntrees, 2);
+}
+
+/// The hand-written files, worked out by hand: AdaBoost with yes/no leaves gives
+/// (sum of boost weight x leaf type) / (sum of boost weights).
+#[test]
+fn input_transformations_worked_by_hand() {
+    // normalized: x' = 2 (x - 0) / 10 - 1 and y' = 2 (y + 2) / 4 - 1 (the all-classes
+    // ranges); tree 0 (weight 1) is +1 when x' >= 0, tree 1 (weight 0.5) when y' >= 0.5.
+    let n = fixture("normalized");
+    for (x, y, want) in [
+        // x' = 0.2, y' = 0.75: both +1.
+        (6.0, 1.5, "1"),
+        // y' = 0.25: (1 - 0.5) / 1.5. Untransformed, y = 0.5 would pass the cut: 1.
+        (6.0, 0.5, "0.3333333333333333"),
+        // x' = -0.1: (-1 + 0.5) / 1.5. Class 1's ranges (0-8) would give x' = 0.125: 1.
+        (4.5, 1.5, "-0.3333333333333333"),
+        // x' = -0.002, y' = 0.45: both -1.
+        (4.99, 0.9, "-1"),
+    ] {
+        assert_eq!(
+            evaluate(&n, &[("x", x), ("y", y)]),
+            (Some(0), want.to_string()),
+            "{x}, {y}"
+        );
+    }
+
+    // decorrelated: y' = x + y from the last matrix, row by row; +1 when y' >= 1. The
+    // transposed matrix (y' = y) or another class's would give -1 at (0.6, 0.6).
+    let d = fixture("decorrelated");
+    assert_eq!(
+        evaluate(&d, &[("x", 0.6), ("y", 0.6)]),
+        (Some(0), "1".to_string())
+    );
+    assert_eq!(
+        evaluate(&d, &[("x", 0.3), ("y", 0.6)]),
+        (Some(0), "-1".to_string())
+    );
+}
+
+#[test]
+fn unsupported_transformations_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("normalized")).unwrap();
+    let gauss = dir.path().join("gauss.weights.xml");
+    std::fs::write(
+        &gauss,
+        text.replace(r#"Name="Normalize""#, r#"Name="Gauss""#),
+    )
+    .unwrap();
+    let (code, printed) = evaluate(&gauss, &[("x", 1.0), ("y", 1.0)]);
+    assert_eq!(code, Some(1));
+    assert!(
+        printed.ends_with(
+            "gauss.weights.xml: cannot evaluate: the input transformation \"Gauss\" is not supported; hepstatic applies Normalize and Decorrelation"
+        ),
+        "{printed}"
+    );
+
+    // Booked, but not described in the file: refused rather than run on raw inputs.
+    let start = text.find("<Transformations").unwrap();
+    let end = text.find("</Transformations>").unwrap() + "</Transformations>".len();
+    let bare = dir.path().join("bare.weights.xml");
+    std::fs::write(&bare, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let (code, printed) = evaluate(&bare, &[("x", 1.0), ("y", 1.0)]);
+    assert_eq!(code, Some(1));
+    assert!(
+        printed.contains("\"N (booked, but the file has no <Transformations>)\""),
+        "{printed}"
+    );
 }

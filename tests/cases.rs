@@ -419,6 +419,69 @@ fn c17_resources_and_licences() {
     );
 }
 
+/// c32: a TMVA BDT, a likelihood placeholder and a 2.5 MB text file are valid resources.
+/// The BDT made malformed is a warning at its position (the file is still just a
+/// resource), found alike in the version folder and inside a submission archive, whose
+/// resources are read in memory.
+#[test]
+fn c32_model_and_likelihood_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    copy(&cases().join("c32/input"), &input);
+    // What make_large_resource.py writes: 60,000 lines of numbers.
+    let large: String = (0..60_000)
+        .map(|i| {
+            format!(
+                "{i:8} {:10.4} {:10.4}\n",
+                i as f64 * 0.001,
+                (i % 97) as f64 * 0.5
+            )
+        })
+        .collect();
+    fs::write(input.join("events_large.txt"), large).unwrap();
+    assert_found(&run(&input), dir.path(), &[]);
+
+    // A quote dropped from an attribute on line 15.
+    let xml = fs::read_to_string(input.join("bdt_weights.xml")).unwrap();
+    let broken = xml.replace(
+        r#"<Weights NTrees="2" AnalysisType="0">"#,
+        r#"<Weights NTrees="2 AnalysisType="0">"#,
+    );
+    assert_ne!(broken, xml);
+    fs::write(input.join("bdt_weights.xml"), &broken).unwrap();
+    let d = expect_at(
+        dir.path(),
+        "input",
+        &[("W014", "input/bdt_weights.xml", 15, 36)],
+    );
+    assert!(d[0].message.starts_with("not well-formed XML"), "{}", d[0]);
+
+    // The same submission packed, with a likelihood archive holding a link (E071).
+    let mut members = folder_members(&input, "top/");
+    members.insert(
+        "top/likelihoods.tar.gz".into(),
+        fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/rules/examples/E071/likelihood.tar.gz"),
+        )
+        .unwrap(),
+    );
+    for name in ["sub.tar.gz", "sub.zip"] {
+        let path = dir.path().join(name);
+        fs::write(&path, pack(name, &members)).unwrap();
+        let d = run(&path);
+        assert_found(
+            &d,
+            dir.path(),
+            &[
+                ("W014", &format!("{name}:top/bdt_weights.xml"), 15, 36),
+                ("E071", &format!("{name}:top/likelihoods.tar.gz"), 0, 0),
+            ],
+        );
+        assert!(d[1].message.contains("symbolic link"), "{}", d[1]);
+    }
+}
+
 /// c23: a malformed data_schema URL is an error at its line; a well-formed one that cannot
 /// be fetched offline is a warning, and the HEPData table rules are not applied.
 #[test]

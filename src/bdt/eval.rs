@@ -7,7 +7,9 @@ use super::{Bdt, Tree};
 pub enum EvalError {
     #[error("{given} inputs given, the BDT reads {expected}")]
     Inputs { given: usize, expected: usize },
-    #[error("the input transformation \"{0}\" is not supported; only VarTransform=None is")]
+    #[error(
+        "the input transformation \"{0}\" is not supported; hepstatic applies Normalize and Decorrelation"
+    )]
     Transform(String),
     #[error("boost type \"{0}\" is not supported; AdaBoost, Bagging and Grad are")]
     Boost(String),
@@ -21,8 +23,9 @@ impl Bdt {
     /// The classifier's output for `inputs`, one value per variable in the file's order.
     ///
     /// # Errors
-    /// A wrong number of inputs, an input transformation other than `None`, a boost type
-    /// other than AdaBoost, Bagging or Grad, or a tree that does not fit the variables.
+    /// A wrong number of inputs, an input transformation other than Normalize and
+    /// Decorrelation, a boost type other than AdaBoost, Bagging or Grad, or a tree that
+    /// does not fit the variables.
     pub fn evaluate(&self, inputs: &[f64]) -> Result<f64, EvalError> {
         if inputs.len() != self.variables.len() {
             return Err(EvalError::Inputs {
@@ -30,11 +33,20 @@ impl Bdt {
                 expected: self.variables.len(),
             });
         }
-        // TODO: Decorrelate, Normalize and PCA transformations are not applied, so such BDTs
-        // are refused rather than evaluated on untransformed inputs.
-        if !self.transform.eq_ignore_ascii_case("none") && !self.transform.is_empty() {
-            return Err(EvalError::Transform(self.transform.clone()));
+        let mut x = inputs.to_vec();
+        // Booked with a transformation the file does not describe: raw inputs would reach
+        // trees trained on transformed ones.
+        let booked = !self.transform.is_empty() && !self.transform.eq_ignore_ascii_case("none");
+        if booked && self.transforms.is_empty() {
+            return Err(EvalError::Transform(format!(
+                "{} (booked, but the file has no <Transformations>)",
+                self.transform
+            )));
         }
+        for t in &self.transforms {
+            t.apply(&mut x).map_err(EvalError::Transform)?;
+        }
+        let inputs = x.as_slice();
         match self.boost_type.as_str() {
             "Grad" => {
                 let mut sum = 0.0;

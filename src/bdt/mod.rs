@@ -6,9 +6,11 @@
 //! C++ class TMVA writes for a BDT (`MakeClass`): a point goes right at a node when
 //! `(x >= cut) == cType`; AdaBoost averages the leaves' types (or purities) weighted by
 //! each tree's boost weight, gradient boosting maps the sum of the leaves' responses
-//! through `2 / (1 + exp(-2 s)) - 1`.
+//! through `2 / (1 + exp(-2 s)) - 1`. Normalize and Decorrelation input transformations
+//! are applied first; a BDT with any other is described but refused for evaluation.
 
 mod eval;
+mod transform;
 
 use serde::Serialize;
 
@@ -26,8 +28,13 @@ pub enum BdtError {
     },
     #[error("the root element is <{0}>, not TMVA's <MethodSetup>")]
     NotTmva(String),
-    #[error("{line}: {message}")]
-    Invalid { line: u32, message: String },
+    /// Well-formed XML that is not a forest of binary trees TMVA could have written.
+    #[error("{line}:{column}: {message}")]
+    Invalid {
+        line: u32,
+        column: u32,
+        message: String,
+    },
 }
 
 /// One input variable.
@@ -59,17 +66,29 @@ pub struct Bdt {
     pub spectators: Vec<String>,
     /// `AdaBoost`, `Grad`, ...
     pub boost_type: String,
-    /// The input transformation (`None`, `Decorrelate`, ...).
+    /// The input transformation as booked (`VarTransform`: `None`, `Decorrelate`, `N`, ...).
     pub transform: String,
     pub ntrees: usize,
     pub nodes: usize,
     #[serde(skip)]
     trees: Vec<Tree>,
+    /// What `<Transformations>` holds, applied in order before the trees.
+    #[serde(skip)]
+    transforms: Vec<transform::Transform>,
     #[serde(skip)]
     use_yes_no_leaf: bool,
 }
 
 impl Bdt {
+    /// The transformations of `<Transformations>` by TMVA's names, in the order they are
+    /// applied (`Normalize`, `Decorrelation`, ...).
+    pub fn transformations(&self) -> Vec<&str> {
+        self.transforms
+            .iter()
+            .map(transform::Transform::name)
+            .collect()
+    }
+
     /// The value of option `name`, if set.
     pub fn option(&self, name: &str) -> Option<&str> {
         self.options
@@ -111,13 +130,22 @@ struct Node {
 pub fn read(text: &str) -> Result<Bdt, BdtError> {
     let doc = roxmltree::Document::parse(text).map_err(|e| {
         let pos = e.pos();
+        // The position is given apart; roxmltree also ends some messages with it.
+        let message = e.to_string();
+        let message = message
+            .strip_suffix(&format!(" at {}:{}", pos.row, pos.col))
+            .unwrap_or(&message)
+            .to_string();
         BdtError::Xml {
             line: pos.row,
             column: pos.col,
-            message: e.to_string(),
+            message,
         }
     })?;
-    let line = |n: roxmltree::Node| doc.text_pos_at(n.range().start).row;
+    let at = |n: roxmltree::Node| {
+        let pos = doc.text_pos_at(n.range().start);
+        (pos.row, pos.col)
+    };
     let root = doc.root_element();
     if root.tag_name().name() != "MethodSetup" {
         return Err(BdtError::NotTmva(root.tag_name().name().to_string()));
@@ -183,18 +211,20 @@ pub fn read(text: &str) -> Result<Bdt, BdtError> {
 
     let mut trees = Vec::new();
     if let Some(weights) = child(root, "Weights") {
+        let reader = NodeReader {
+            at: &at,
+            nvar: variables.len(),
+        };
         for t in elements(weights, "BinaryTree") {
             let boost_weight = t
                 .attribute("boostWeight")
                 .and_then(|s| s.trim().parse().ok())
-                .ok_or_else(|| BdtError::Invalid {
-                    line: line(t),
-                    message: "a <BinaryTree> has no numeric boostWeight".into(),
-                })?;
+                .ok_or_else(|| invalid(at(t), "a <BinaryTree> has no numeric boostWeight"))?;
+            let Some(top) = child(t, "Node") else {
+                return Err(invalid(at(t), "a <BinaryTree> has no <Node>"));
+            };
             let mut nodes = Vec::new();
-            if let Some(top) = child(t, "Node") {
-                read_node(top, &mut nodes, &line)?;
-            }
+            reader.read(top, &mut nodes)?;
             trees.push(Tree {
                 boost_weight,
                 nodes,
@@ -202,6 +232,8 @@ pub fn read(text: &str) -> Result<Bdt, BdtError> {
         }
     }
     let transform = option("VarTransform").unwrap_or_else(|| "None".into());
+    let labels: Vec<&str> = variables.iter().map(|v| v.label.as_str()).collect();
+    let transforms = transform::read(root, &labels, &at)?;
     Ok(Bdt {
         method: root.attribute("Method").unwrap_or("").to_string(),
         tmva_version,
@@ -215,6 +247,7 @@ pub fn read(text: &str) -> Result<Bdt, BdtError> {
         variables,
         spectators,
         trees,
+        transforms,
     })
 }
 
@@ -233,56 +266,107 @@ fn elements<'a, 'i>(parent: roxmltree::Node<'a, 'i>, name: &str) -> Vec<roxmltre
         .collect()
 }
 
-/// Reads a `<Node>` and its subtree into `nodes`; returns its index.
-fn read_node(
-    n: roxmltree::Node,
-    nodes: &mut Vec<Node>,
-    line: &dyn Fn(roxmltree::Node) -> u32,
-) -> Result<usize, BdtError> {
-    let num = |name: &str| -> Result<f64, BdtError> {
-        n.attribute(name)
-            .map_or(Ok(0.0), |s| s.trim().parse::<f64>())
-            .map_err(|_| BdtError::Invalid {
-                line: line(n),
-                message: format!("<Node> attribute {name} is not a number"),
-            })
-    };
-    let int = |name: &str| num(name).map(|x| x as i64);
-    let ncoef = int("NCoef")?.max(0) as usize;
-    let mut fisher = Vec::with_capacity(ncoef);
-    for i in 0..ncoef {
-        fisher.push(num(&format!("fC{i}"))?);
+fn invalid((line, column): (u32, u32), message: impl Into<String>) -> BdtError {
+    BdtError::Invalid {
+        line,
+        column,
+        message: message.into(),
     }
-    let index = nodes.len();
-    nodes.push(Node {
-        var: int("IVar")?,
-        cut: num("Cut")?,
-        cut_type: int("cType")? != 0,
-        response: num("res")?,
-        purity: num("purity")?,
-        node_type: int("nType")?,
-        fisher,
-        left: None,
-        right: None,
-    });
-    for c in n
-        .children()
-        .filter(|c| c.is_element() && c.tag_name().name() == "Node")
-    {
-        let at = read_node(c, nodes, line)?;
-        match c.attribute("pos") {
-            Some("l") => nodes[index].left = Some(at),
-            Some("r") => nodes[index].right = Some(at),
-            other => {
-                return Err(BdtError::Invalid {
-                    line: line(c),
-                    message: format!(
-                        "a child <Node> has pos={:?}; TMVA writes \"l\" or \"r\"",
-                        other.unwrap_or("")
-                    ),
-                });
+}
+
+/// Reads `<Node>` elements into a tree's arena, checking that each can be evaluated.
+struct NodeReader<'f> {
+    /// Line and column of an element, for messages.
+    at: &'f dyn Fn(roxmltree::Node) -> (u32, u32),
+    /// How many input variables the file declares.
+    nvar: usize,
+}
+
+impl NodeReader<'_> {
+    /// Reads a `<Node>` and its subtree into `nodes`; returns its index.
+    fn read(&self, n: roxmltree::Node, nodes: &mut Vec<Node>) -> Result<usize, BdtError> {
+        let num = |name: &str| -> Result<f64, BdtError> {
+            n.attribute(name)
+                .map_or(Ok(0.0), |s| s.trim().parse::<f64>())
+                .map_err(|_| {
+                    invalid(
+                        (self.at)(n),
+                        format!("<Node> attribute {name} is not a number"),
+                    )
+                })
+        };
+        let int = |name: &str| num(name).map(|x| x as i64);
+        let ncoef = int("NCoef")?.max(0) as usize;
+        let mut fisher = Vec::with_capacity(ncoef);
+        for i in 0..ncoef {
+            fisher.push(num(&format!("fC{i}"))?);
+        }
+        let index = nodes.len();
+        nodes.push(Node {
+            var: int("IVar")?,
+            cut: num("Cut")?,
+            cut_type: int("cType")? != 0,
+            response: num("res")?,
+            purity: num("purity")?,
+            node_type: int("nType")?,
+            fisher,
+            left: None,
+            right: None,
+        });
+        for c in n
+            .children()
+            .filter(|c| c.is_element() && c.tag_name().name() == "Node")
+        {
+            let at = self.read(c, nodes)?;
+            let slot = match c.attribute("pos") {
+                Some("l") => &mut nodes[index].left,
+                Some("r") => &mut nodes[index].right,
+                other => {
+                    return Err(invalid(
+                        (self.at)(c),
+                        format!(
+                            "a child <Node> has pos={:?}; TMVA writes \"l\" or \"r\"",
+                            other.unwrap_or("")
+                        ),
+                    ));
+                }
+            };
+            if slot.replace(at).is_some() {
+                return Err(invalid(
+                    (self.at)(c),
+                    "a <Node> has two children on the same side",
+                ));
             }
         }
+
+        // An inner node needs both branches and a variable the file declares; otherwise
+        // the evaluation would stop early or read past the inputs.
+        let node = &nodes[index];
+        match (node.left, node.right) {
+            (None, None) => {}
+            (Some(_), Some(_)) => {
+                let declared = usize::try_from(node.var).is_ok_and(|v| v < self.nvar);
+                if node.fisher.is_empty() && !declared {
+                    let known = match self.nvar {
+                        0 => "no variable".to_string(),
+                        n => format!("IVar 0 to {}", n - 1),
+                    };
+                    return Err(invalid(
+                        (self.at)(n),
+                        format!(
+                            "a <Node> cuts on variable IVar={}, but <Variables> declares {known}",
+                            node.var
+                        ),
+                    ));
+                }
+            }
+            _ => {
+                return Err(invalid(
+                    (self.at)(n),
+                    "a <Node> has one child; TMVA's nodes have two (pos=\"l\" and \"r\") or none",
+                ));
+            }
+        }
+        Ok(index)
     }
-    Ok(index)
 }

@@ -4,7 +4,8 @@
 //! E001-E008: reading files. E010-E017: fields and documents. E020-E029: table data.
 //! E030-E038: files of a submission. E040-E046: records, keywords, cross-references.
 //! E047-E049: published (locked) versions.
-//! E050: I/O. E060-E063: custom data schemas (pyhf). E070: archives. W: warnings.
+//! E050: I/O. E060-E067: pyhf workspaces and patchsets. E070-E071: archives. W: warnings
+//! (W014-W015: XML and JSON resources).
 
 pub const CODES: &[(&str, &str)] = &[
     (
@@ -203,6 +204,14 @@ pub const CODES: &[(&str, &str)] = &[
         "W013",
         "a pyhf workspace names a POI that none of its modifiers defines (a signal patch may add it)",
     ),
+    (
+        "W014",
+        "a resource file that is XML or JSON is not well-formed",
+    ),
+    (
+        "W015",
+        "a TMVA BDT weight file cannot be evaluated (a tree that is not binary, a cut on an undeclared variable)",
+    ),
 ];
 
 /// The summary of `code`, if it exists.
@@ -228,7 +237,7 @@ mod tests {
     fn codes_match_the_sources() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
         let mut used = std::collections::BTreeSet::new();
-        for dir in ["load", "check"] {
+        for dir in ["load", "check", "likelihood", "resource"] {
             for entry in walkdir::WalkDir::new(format!("{root}/{dir}")) {
                 let entry = entry.unwrap();
                 if entry.path().extension().is_none_or(|e| e != "rs")

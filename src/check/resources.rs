@@ -1,18 +1,19 @@
-//! Rules about what is inside a submission's resource files: likelihood archives (pyhf
-//! workspaces and patchsets) and TMVA weight files.
+//! Rules about what is inside a submission's resource files: archives (E071), pyhf
+//! workspaces and patchsets (E061-E067), TMVA weight XML (W015), and XML or JSON that is
+//! not well-formed (W014).
 //!
 //! Unlike the other rules this one reads the resource files themselves, because what
 //! matters is their content: a likelihood whose patches do not apply is found here, before
-//! it is published, not by the first theorist who downloads it.
+//! it is published, not by the first theorist who downloads it. The reading is done by
+//! [`crate::resource`], whose cached analysis the resource pages reuse.
 
-use std::path::Path;
+use std::borrow::Cow;
 
-use crate::archive;
-use crate::likelihood;
-use crate::model::{Diagnostic, Submission};
+use crate::model::{Diagnostic, Pos, Submission};
+use crate::resource;
 
-/// Checks the content of every local resource that is an archive (E071, and the likelihood
-/// rules for each `BkgOnly.json` in it: E061-E067) or a standalone pyhf workspace file.
+/// Checks the content of every local resource of `sub`: files in its folder are read from
+/// disk, members of a submission archive from the archive in memory.
 pub fn check_resources(sub: &Submission, out: &mut Vec<Diagnostic>) {
     for r in sub.local_resources() {
         let Some(entry) = sub
@@ -22,30 +23,24 @@ pub fn check_resources(sub: &Submission, out: &mut Vec<Diagnostic>) {
         else {
             continue; // E033 reports it
         };
-        // TODO: resources of a submission read from an archive are not opened here, so their
-        // content goes unchecked until the record is unpacked into a folder.
-        let Ok(bytes) = std::fs::read(&entry.path) else {
-            continue;
+        let bytes = match &entry.data {
+            Some(data) => Cow::Borrowed(&data.0[..]),
+            None => match std::fs::read(&entry.path) {
+                Ok(b) => Cow::Owned(b),
+                Err(e) => {
+                    out.push(
+                        Diagnostic::error(
+                            "E050",
+                            &entry.path,
+                            Pos::NONE,
+                            format!("cannot read this resource file: {e}"),
+                        )
+                        .with_help("check that the file is readable"),
+                    );
+                    continue;
+                }
+            },
         };
-        check_resource(&bytes, &entry.path, out);
-    }
-}
-
-/// Checks one resource file's content; `file` names it in diagnostics.
-pub fn check_resource(bytes: &[u8], file: &Path, out: &mut Vec<Diagnostic>) {
-    if archive::detect(bytes).is_some() {
-        likelihood::check_archive(bytes, file, out);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// The codes `likelihood` emits for these rules live outside src/check; they are named
-    /// here so the code list's own test finds them.
-    #[test]
-    fn likelihood_codes_are_listed() {
-        for code in ["E064", "E065", "E066", "E067", "E071"] {
-            assert!(super::super::codes::summary(code).is_some(), "{code}");
-        }
+        out.extend(resource::analyse(&bytes, &entry.path).diagnostics(&entry.path));
     }
 }

@@ -95,6 +95,10 @@ fn summary(bdt: &bdt::Bdt) -> String {
     out += &format!("ROOT: {}\n", or_unknown(&bdt.root_version));
     out += &format!("boost type: {}\n", bdt.boost_type);
     out += &format!("input transformation: {}\n", bdt.transform);
+    let steps = bdt.transformations();
+    if !steps.is_empty() {
+        out += &format!("transformations applied: {}\n", steps.join(", "));
+    }
     out += &format!("trees: {} ({} nodes)\n", bdt.ntrees, bdt.nodes);
     out += &format!("variables: {}\n", bdt.variables.len());
     for v in &bdt.variables {

@@ -296,9 +296,19 @@ pub fn check_archive(
             return None;
         }
     };
+    Some(check_members(&a, file, out))
+}
+
+/// Checks every likelihood among an archive's members, as [`check_archive`] does, for an
+/// archive already read.
+pub fn check_members(
+    a: &archive::Archive,
+    file: &Path,
+    out: &mut Vec<Diagnostic>,
+) -> ArchiveReport {
     let member_file = |path: &str| PathBuf::from(format!("{}:{path}", file.display()));
     let mut report = ArchiveReport {
-        files: files_of(&a),
+        files: files_of(a),
         regions: Vec::new(),
     };
     let dirs: BTreeSet<&str> = a
@@ -344,5 +354,12 @@ pub fn check_archive(
         }
         report.regions.push(region);
     }
-    Some(report)
+    report
+}
+
+/// Is `path` (a member of an archive) read by the likelihood checks of [`check_members`]:
+/// a JSON file in a folder holding a `BkgOnly.json`?
+pub fn is_likelihood_member(report: &ArchiveReport, path: &str) -> bool {
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    path.to_ascii_lowercase().ends_with(".json") && report.regions.iter().any(|r| r.dir == dir)
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::{Diagnostic, Pos, SchemaVersion, Submission};
 
@@ -155,7 +156,7 @@ pub fn load_archive(
     for m in archive.members {
         match m.path.strip_prefix(&root) {
             Some(rel) => {
-                files.insert(rel.to_string(), m.data);
+                files.insert(rel.to_string(), Arc::from(m.data));
             }
             None => outside.push(m.path),
         }
@@ -211,7 +212,7 @@ pub fn load_gzip_yaml(
     let inner = name.strip_suffix(".gz").unwrap_or(&name).to_string();
     let source = Source::Memory {
         label: format!("{}:", path.display()),
-        files: BTreeMap::from([(inner.clone(), text)]),
+        files: BTreeMap::from([(inner.clone(), Arc::from(text))]),
     };
     Ok(Some(read_submission(&source, &inner, options, diagnostics)))
 }

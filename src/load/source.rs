@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::model::SubmissionFile;
+use crate::model::{FileBytes, SubmissionFile};
 
 /// The folder a submission lives in.
 #[derive(Debug)]
@@ -20,7 +21,7 @@ pub enum Source {
     /// `submission.tar.gz:top/`.
     Memory {
         label: String,
-        files: BTreeMap<String, Vec<u8>>,
+        files: BTreeMap<String, Arc<[u8]>>,
     },
 }
 
@@ -42,7 +43,7 @@ impl Source {
             Source::Dir(dir) => fs::read(dir.join(name)).map(Cow::Owned),
             Source::Memory { files, .. } => files
                 .get(name)
-                .map(|data| Cow::Borrowed(data.as_slice()))
+                .map(|data| Cow::Borrowed(&data[..]))
                 .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file")),
         }
     }
@@ -84,6 +85,7 @@ impl Source {
                             } else {
                                 meta.map_or(0, |m| m.len())
                             },
+                            data: None,
                         }
                     })
                     .collect()
@@ -101,6 +103,7 @@ impl Source {
                             name: name.clone(),
                             is_dir: false,
                             size: data.len() as u64,
+                            data: Some(FileBytes(Arc::clone(data))),
                         }),
                     }
                 }
@@ -109,6 +112,7 @@ impl Source {
                     name: dir,
                     is_dir: true,
                     size: 0,
+                    data: None,
                 }));
                 out
             }
@@ -124,13 +128,13 @@ mod tests {
 
     #[test]
     fn memory_folder_lists_files_and_implied_folders() {
-        let files: BTreeMap<String, Vec<u8>> = [
+        let files: BTreeMap<String, Arc<[u8]>> = [
             ("submission.yaml", "x"),
             ("sub/notes.txt", "yy"),
             ("sub/deeper/a", ""),
         ]
         .into_iter()
-        .map(|(n, d)| (n.to_string(), d.as_bytes().to_vec()))
+        .map(|(n, d)| (n.to_string(), Arc::from(d.as_bytes())))
         .collect();
         let source = Source::Memory {
             label: "s.tar.gz:top/".into(),

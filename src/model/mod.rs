@@ -13,7 +13,8 @@ mod table;
 pub use diagnostic::{Diagnostic, Severity, sort as sort_diagnostics};
 pub use pos::{Pos, Spanned};
 pub use record::{
-    Journal, License, Record, RecordMeta, Resource, Submission, SubmissionFile, Version, VersionLog,
+    FileBytes, Journal, License, Record, RecordMeta, Resource, Submission, SubmissionFile, Version,
+    VersionLog,
 };
 pub use schema::SchemaVersion;
 pub use table::{

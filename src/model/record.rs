@@ -1,6 +1,8 @@
 //! Records, their versions and the submissions inside them.
 
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +93,20 @@ pub struct SubmissionFile {
     pub is_dir: bool,
     /// Size in bytes (0 for folders).
     pub size: u64,
+    /// The bytes of a file read from an archive in memory; `None` for a file on disk,
+    /// which rules that need its content read from `path`.
+    pub data: Option<FileBytes>,
+}
+
+/// A file's bytes held in memory, shared rather than copied when a submission is cloned.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FileBytes(pub Arc<[u8]>);
+
+impl fmt::Debug for FileBytes {
+    /// The length only: a resource can be megabytes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FileBytes({} bytes)", self.0.len())
+    }
 }
 
 impl Submission {

@@ -981,24 +981,19 @@ pub struct ResourceContents {
 }
 
 /// Looks inside a resource file for its landing page; problems are the checker's to
-/// report, so a file that cannot be read is shown without contents.
+/// report, so a file that cannot be read is shown without contents. The analysis is the
+/// checker's own, cached, so a likelihood archive is not checked a second time here.
 pub fn resource_contents(name: &str, bytes: &[u8]) -> ResourceContents {
-    let mut contents = ResourceContents::default();
-    if crate::archive::detect(bytes).is_some() {
-        let mut ignored = Vec::new();
-        match crate::likelihood::check_archive(bytes, std::path::Path::new(name), &mut ignored) {
-            Some(report) => {
-                contents.files = report.files;
-                contents.likelihoods = report.regions;
-            }
-            None => {
-                contents.archive_error = crate::archive::read(bytes).err().map(|e| e.to_string())
-            }
-        }
-    } else if name.to_ascii_lowercase().ends_with(".xml")
-        && let Ok(text) = std::str::from_utf8(bytes)
-    {
-        contents.bdt = crate::bdt::read(text).ok();
+    let analysis = crate::resource::analyse(bytes, std::path::Path::new(name));
+    let (files, likelihoods) = analysis
+        .archive
+        .as_ref()
+        .map(|a| (a.files.clone(), a.regions.clone()))
+        .unwrap_or_default();
+    ResourceContents {
+        files,
+        archive_error: analysis.archive_error.clone(),
+        likelihoods,
+        bdt: analysis.bdt.clone(),
     }
-    contents
 }
