@@ -95,6 +95,7 @@ pub struct SubmissionFile {
     pub size: u64,
     /// The bytes of a file read from an archive in memory; `None` for a file on disk,
     /// which rules that need its content read from `path`.
+    #[serde(skip)]
     pub data: Option<FileBytes>,
 }
 
