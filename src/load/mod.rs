@@ -8,6 +8,7 @@
 
 mod custom;
 mod data;
+mod direct;
 mod fields;
 mod input;
 mod json;

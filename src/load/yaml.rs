@@ -23,7 +23,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::model::{Diagnostic, Pos};
 
-mod subset;
+pub(super) mod subset;
 
 pub use super::scalar::{Portability, Resolved, shorten};
 
