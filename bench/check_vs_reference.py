@@ -39,9 +39,10 @@ def parse_args():
     p.add_argument("--rounds", type=int, default=3, help="rounds of both tools (default 3)")
     p.add_argument("--corpus", help="reuse this corpus folder (holding records/) instead of "
                    "generating one in a temporary folder")
-    p.add_argument("--hepstatic", default=os.path.join(REPO, "target", "release", "hepstatic"),
-                   help="the hepstatic binary (default: target/release/hepstatic; build it "
-                   "with `cargo build --release`)")
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
+    p.add_argument("--hepstatic", default=os.path.join(target, "release", "hepstatic"),
+                   help="the hepstatic binary (default: target/release/hepstatic, or under "
+                   "$CARGO_TARGET_DIR; build it with `cargo build --release`)")
     p.add_argument("--show", type=int, default=5, help="verdict disagreements to print")
     return p.parse_args()
 

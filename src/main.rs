@@ -10,6 +10,12 @@ use hepstatic::cmd;
 use hepstatic::cmd::check::{Report, ReportFormat};
 use hepstatic::config::Config;
 
+// Checking a records tree allocates and frees millions of small nodes on every core;
+// mimalloc does that several times faster than the system allocator, and hands freed
+// pages back to the next record instead of to the kernel.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "hepstatic",

@@ -6,6 +6,7 @@
 //! text) are hepstatic's own and apply to every record.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 
 use crate::model::{
@@ -48,12 +49,31 @@ pub fn check_data(
     }
 }
 
-/// `dependent_variables[0].values[1] ("Events")`.
-fn row(path: &str, var: &Variable, index: usize) -> String {
-    if var.name.value.is_empty() {
-        format!("{path}.values[{index}]")
-    } else {
-        format!("{path}.values[{index}] (\"{}\")", var.name.value)
+/// `dependent_variables[0].values[1] ("Events")`; written out only for a message, as most
+/// rows have none.
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    path: &'a str,
+    var: &'a Variable,
+    index: usize,
+}
+
+impl fmt::Display for Row<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(out, "{}.values[{}]", self.path, self.index)?;
+        if !self.var.name.value.is_empty() {
+            write!(out, " (\"{}\")", self.var.name.value)?;
+        }
+        Ok(())
+    }
+}
+
+/// `what`, then `: "value"`.
+struct Field<'a>(Row<'a>, &'a str);
+
+impl fmt::Display for Field<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(out, "{}: \"{}\"", self.0, self.1)
     }
 }
 
@@ -143,9 +163,13 @@ fn check_independent(
     let mut overflows: Vec<(String, Pos)> = Vec::new();
     let mut underflows: Vec<(String, Pos)> = Vec::new();
     for (j, p) in var.values.iter().enumerate() {
-        let here = row(path, var, j);
+        let here = Row {
+            path,
+            var,
+            index: j,
+        };
         if let Some(v) = &p.value {
-            check_finite(file, v.pos, &v.value, &format!("{here}: \"value\""), out);
+            check_finite(file, v.pos, &v.value, Field(here, "value"), out);
             if version >= SchemaVersion::V1_1_0
                 && let Value::Text(t) = &v.value
                 && p.bin.is_none()
@@ -253,18 +277,22 @@ fn check_dependent(
     out: &mut Vec<Diagnostic>,
 ) {
     for (j, p) in var.values.iter().enumerate() {
-        let here = row(path, var, j);
+        let here = Row {
+            path,
+            var,
+            index: j,
+        };
         let value = p.value.as_ref();
         if let Some(v) = value {
-            check_finite(file, v.pos, &v.value, &format!("{here}: \"value\""), out);
+            check_finite(file, v.pos, &v.value, Field(here, "value"), out);
         }
         let numeric = value.and_then(|v| v.value.as_f64());
         let mut all_zero = !p.errors.is_empty();
         let mut percent_of_zero = None;
         for u in &p.errors {
-            let sides: Vec<&Amount> = match &u.kind {
-                UncertaintyKind::Symmetric(a) => vec![a],
-                UncertaintyKind::Asymmetric { plus, minus } => vec![plus, minus],
+            let sides: &[&Amount] = match &u.kind {
+                UncertaintyKind::Symmetric(a) => &[a],
+                UncertaintyKind::Asymmetric { plus, minus } => &[plus, minus],
             };
             // As HEPData counts it: an uncertainty is zero when both sides are 0 (or 0%);
             // an empty side is not zero.
@@ -272,7 +300,7 @@ fn check_dependent(
                 .iter()
                 .all(|a| matches!(a, Amount::Absolute(x) | Amount::Percent(x) if *x == 0.0));
             all_zero &= zero;
-            for a in sides {
+            for &a in sides {
                 let (Amount::Absolute(x) | Amount::Percent(x)) = a else {
                     continue;
                 };
@@ -340,7 +368,13 @@ fn check_dependent(
     }
 }
 
-fn check_finite(file: &Path, pos: Pos, value: &Value, what: &str, out: &mut Vec<Diagnostic>) {
+fn check_finite(
+    file: &Path,
+    pos: Pos,
+    value: &Value,
+    what: impl fmt::Display,
+    out: &mut Vec<Diagnostic>,
+) {
     if let Value::Number(x) = value
         && !x.is_finite()
     {

@@ -5,11 +5,12 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::{check, counts};
-use crate::load::{Options, load};
-use crate::model::{Diagnostic, Severity};
+use crate::load::{Options, load_each};
+use crate::model::{Diagnostic, Severity, sort_diagnostics};
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS};
 
@@ -52,16 +53,17 @@ pub struct Checked {
 /// # Errors
 /// When writing the report fails.
 pub fn run(paths: &[PathBuf], options: &Options, report: &Report) -> Result<i32> {
+    // Paths, and the records of a tree, are checked in parallel; each record is dropped
+    // once checked. The report is the same as checking one after the other.
+    let results: Vec<Result<Checked, String>> = paths
+        .par_iter()
+        .map(|path| check_path(path, options))
+        .collect();
     let mut checked = Vec::with_capacity(paths.len());
     let mut failed = false;
-    for path in paths {
-        match load(path, options) {
-            Ok(loaded) => checked.push(Checked {
-                path: path.clone(),
-                // A path counts at least once, even when nothing in it could be loaded.
-                items: loaded.items.len().max(1),
-                diagnostics: check(&loaded),
-            }),
+    for result in results {
+        match result {
+            Ok(input) => checked.push(input),
             Err(message) => {
                 eprintln!("hepstatic: error: {message}");
                 failed = true;
@@ -105,6 +107,24 @@ pub fn run(paths: &[PathBuf], options: &Options, report: &Report) -> Result<i32>
         writeln!(stderr.lock(), "{}", summary_line(items, errors, warnings))?;
     }
     Ok(if errors > 0 { EXIT_PROBLEMS } else { EXIT_OK })
+}
+
+/// Loads and checks everything in `path`, a record at a time.
+fn check_path(path: &Path, options: &Options) -> Result<Checked, String> {
+    let parts = load_each(path, options, |loaded| (loaded.items.len(), check(&loaded)))?;
+    let mut items = 0;
+    let mut diagnostics = Vec::new();
+    for (n, found) in parts {
+        items += n;
+        diagnostics.extend(found);
+    }
+    sort_diagnostics(&mut diagnostics);
+    Ok(Checked {
+        path: path.to_path_buf(),
+        // A path counts at least once, even when nothing in it could be loaded.
+        items: items.max(1),
+        diagnostics,
+    })
 }
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set to anything but "" (the

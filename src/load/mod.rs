@@ -8,6 +8,7 @@
 
 mod custom;
 mod data;
+mod direct;
 mod fields;
 mod input;
 mod json;
@@ -21,6 +22,8 @@ pub mod yaml;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::model::{Diagnostic, Pos, Record, TableData, Version};
 
@@ -85,11 +88,35 @@ impl Loaded {
     }
 }
 
-/// Loads whatever `path` is (see [`detect`]).
+/// Loads whatever `path` is (see [`detect`]). The records of a tree are read in parallel.
 ///
 /// # Errors
 /// When the path cannot be read or is not an input hepstatic knows.
 pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
+    let parts = load_each(path, options, |part| part)?;
+    let mut loaded = Loaded {
+        schema_version: options.schema_version,
+        ..Loaded::default()
+    };
+    for part in parts {
+        loaded.items.extend(part.items);
+        loaded.diagnostics.extend(part.diagnostics);
+    }
+    Ok(loaded)
+}
+
+/// Loads `path` in parts and hands each to `each`, returning what it gave in order: one
+/// part per record for a records tree (records in parallel, each dropped once `each` is
+/// done with it, so memory holds a few records, not the tree), one part for any other
+/// input. [`load`] is this with the parts joined.
+///
+/// # Errors
+/// When the path cannot be read or is not an input hepstatic knows.
+pub fn load_each<T: Send>(
+    path: &Path,
+    options: &Options,
+    each: impl Fn(Loaded) -> T + Sync,
+) -> Result<Vec<T>, String> {
     let kind = detect(path)?;
     let mut loaded = Loaded {
         schema_version: options.schema_version,
@@ -107,13 +134,21 @@ pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
             } else {
                 path.to_path_buf()
             };
-            for dir in record_dirs(&records_dir)
-                .map_err(|e| format!("cannot list {}: {e}", records_dir.display()))?
-            {
-                if let Some(record) = load_record(&dir, options, &mut loaded.diagnostics) {
-                    loaded.items.push(Item::Record(record));
-                }
-            }
+            let dirs = record_dirs(&records_dir)
+                .map_err(|e| format!("cannot list {}: {e}", records_dir.display()))?;
+            return Ok(dirs
+                .par_iter()
+                .map(|dir| {
+                    let mut part = Loaded {
+                        schema_version: options.schema_version,
+                        ..Loaded::default()
+                    };
+                    if let Some(record) = load_record(dir, options, &mut part.diagnostics) {
+                        part.items.push(Item::Record(record));
+                    }
+                    each(part)
+                })
+                .collect());
         }
         InputKind::Record => {
             if let Some(record) = load_record(path, options, &mut loaded.diagnostics) {
@@ -145,7 +180,7 @@ pub fn load(path: &Path, options: &Options) -> Result<Loaded, String> {
             loaded.items.push(Item::DataFile(path.to_path_buf(), data));
         }
     }
-    Ok(loaded)
+    Ok(vec![each(loaded)])
 }
 
 /// The record folders under `records/`, sorted by name. Files there are ignored.

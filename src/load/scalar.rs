@@ -78,29 +78,10 @@ impl Scalar {
     /// is an error, because the same file would give different numbers to different
     /// people. Quoted, tagged and JSON scalars mean the same to every reader.
     pub fn portability(&self) -> Portability {
-        if !self.plain || self.json || self.tag.is_some() || is_plain_decimal(&self.text) {
+        if self.json || self.tag.is_some() {
             return Portability::Same;
         }
-        let y11 = resolve_yaml11(&self.text);
-        let y12 = resolve_core12(&self.text);
-        match (y11, y12) {
-            (Resolved::Int(a) | Resolved::Float(a), Resolved::Int(b) | Resolved::Float(b))
-                if a == b || (a.is_nan() && b.is_nan()) =>
-            {
-                Portability::Same
-            }
-            (Resolved::Str(_), Resolved::Float(b)) => Portability::NumberOnlyIn12(b),
-            (Resolved::Int(_) | Resolved::Float(_), _) | (Resolved::Str(_), Resolved::Int(_)) => {
-                let yaml12 = match y12 {
-                    Resolved::Int(x) | Resolved::Float(x) => format!("the number {x}"),
-                    Resolved::Str(s) => format!("the text \"{s}\""),
-                    Resolved::Bool(b) => format!("the boolean {b}"),
-                    Resolved::Null => "nothing (null)".to_string(),
-                };
-                Portability::Ambiguous { yaml12 }
-            }
-            _ => Portability::Same,
-        }
+        portability(&self.text, self.plain)
     }
 
     /// The scalar as a number field reads it: the YAML 1.1 reading, except that decimal
@@ -119,6 +100,42 @@ impl Scalar {
             Resolved::Int(_) | Resolved::Float(_) => format!("the number {}", self.text),
             Resolved::Str(s) => format!("text \"{}\"", shorten(s, 60)),
         }
+    }
+}
+
+/// [`Scalar::resolve`] for an untagged YAML scalar given by its text, `plain` or quoted.
+pub fn resolve_untagged(text: &str, plain: bool) -> Resolved<'_> {
+    if plain {
+        resolve_yaml11(text)
+    } else {
+        Resolved::Str(text)
+    }
+}
+
+/// [`Scalar::portability`] for an untagged YAML scalar given by its text.
+pub fn portability(text: &str, plain: bool) -> Portability {
+    if !plain || is_plain_decimal(text) {
+        return Portability::Same;
+    }
+    let y11 = resolve_yaml11(text);
+    let y12 = resolve_core12(text);
+    match (y11, y12) {
+        (Resolved::Int(a) | Resolved::Float(a), Resolved::Int(b) | Resolved::Float(b))
+            if a == b || (a.is_nan() && b.is_nan()) =>
+        {
+            Portability::Same
+        }
+        (Resolved::Str(_), Resolved::Float(b)) => Portability::NumberOnlyIn12(b),
+        (Resolved::Int(_) | Resolved::Float(_), _) | (Resolved::Str(_), Resolved::Int(_)) => {
+            let yaml12 = match y12 {
+                Resolved::Int(x) | Resolved::Float(x) => format!("the number {x}"),
+                Resolved::Str(s) => format!("the text \"{s}\""),
+                Resolved::Bool(b) => format!("the boolean {b}"),
+                Resolved::Null => "nothing (null)".to_string(),
+            };
+            Portability::Ambiguous { yaml12 }
+        }
+        _ => Portability::Same,
     }
 }
 

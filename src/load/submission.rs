@@ -539,6 +539,12 @@ pub fn read_data_bytes(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<TableData> {
     let text = decode(bytes, path, diagnostics)?;
+    // Most data files are well-formed tables in plain YAML: read them without the node
+    // tree. Any other file, and any file with something to report, takes the full path.
+    if !json && let Some(mut data) = super::direct::read(&text) {
+        data.source = Some(text);
+        return Some(data);
+    }
     let docs = match yaml::parse(&text, path, json) {
         Ok(docs) => docs,
         Err(d) => {

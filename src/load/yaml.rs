@@ -23,6 +23,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::model::{Diagnostic, Pos};
 
+pub(super) mod subset;
+
 pub use super::scalar::{Portability, Resolved, shorten};
 
 /// Aliases may add at most this many nodes, plus [`ALIAS_NODES_PER_NODE`] per node written
@@ -195,18 +197,21 @@ enum Failure {
 /// Builds the documents from saphyr's events; also returns the line ranges where tabs are
 /// text or separators (see [`lint_tabs`]).
 fn parse_events(text: &str, file: &Path) -> Result<(Documents, Vec<(u32, u32)>), Failure> {
-    let mut builder = Builder {
-        file,
-        text,
-        cursor: (0, 0),
-        has_tabs: text.contains('\t'),
-        out: Documents::default(),
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        alias_nodes: 0,
-        written_nodes: 0,
-        quiet: Vec::new(),
-    };
+    // Most data files keep to the subset of YAML that the fast reader knows. The others,
+    // and those where building the tree stops with an error, are read again by saphyr,
+    // whose events are the same where both read a text.
+    let mut builder = Builder::new(file, text);
+    if subset::read(text, |event, span| {
+        builder
+            .on_event(event, span)
+            .map_err(|_| subset::Unsupported)
+    })
+    .is_ok()
+    {
+        return Ok((builder.out, builder.quiet));
+    }
+
+    let mut builder = Builder::new(file, text);
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         match event {
@@ -360,7 +365,22 @@ fn pos_of(span: &Span) -> Pos {
     Pos::new(span.start.line() as u32, span.start.col() as u32 + 1)
 }
 
-impl Builder<'_> {
+impl<'f> Builder<'f> {
+    fn new(file: &'f Path, text: &'f str) -> Self {
+        Builder {
+            file,
+            text,
+            cursor: (0, 0),
+            has_tabs: text.contains('\t'),
+            out: Documents::default(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            written_nodes: 0,
+            quiet: Vec::new(),
+        }
+    }
+
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), Diagnostic> {
         let pos = pos_of(&span);
         match event {
