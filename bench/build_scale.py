@@ -98,7 +98,7 @@ def run(args, root, out, *extra):
 
 
 def edit_one_record(root, round_no):
-    """Changes one number in one table of the first record, differently each round."""
+    """Changes one number in one table of the first record, to a value never used before."""
     recs = os.path.join(root, "records")
     first = sorted(r for r in os.listdir(recs) if os.path.isdir(os.path.join(recs, r)))[0]
     v1 = os.path.join(recs, first, "v1")
@@ -106,7 +106,7 @@ def edit_one_record(root, round_no):
     path = os.path.join(v1, table)
     with open(path) as f:
         text = f.read()
-    text, n = re.subn(r"(value: )(-?[0-9.eE+-]+)", lambda m: f"{m.group(1)}{round_no + 1}.5", text, count=1)
+    text, n = re.subn(r"(value: )(-?[0-9.eE+-]+)", lambda m: f"{m.group(1)}{time.time_ns() % 1_000_000 + round_no}.5", text, count=1)
     if n != 1:
         sys.exit(f"no value to edit in {path}")
     with open(path, "w") as f:

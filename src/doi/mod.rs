@@ -345,20 +345,7 @@ pub fn landing(
     published: &dyn Fn(u32) -> bool,
 ) -> Option<Landing> {
     let m = metadata(config, record, target, published)?;
-    let parent = match target {
-        Target::Record => None,
-        Target::Version(_) => Some(Target::Record),
-        Target::Table(n, _) | Target::Resource(n, _) => Some(Target::Version(n)),
-    };
-    let part_of = parent
-        .and_then(|p| metadata(config, record, p, published))
-        .map(|p| {
-            if p.draft {
-                p.landing_url
-            } else {
-                format!("https://doi.org/{}", p.doi)
-            }
-        });
+    let part_of = part_of(config, record, target, published);
     Some(Landing {
         xml: datacite::to_xml(&m),
         bib: bibtex::entry(&m, &config.doi.namespace, &record.id),
@@ -443,16 +430,57 @@ fn creators(record: &Record) -> Vec<Creator> {
 
 /// Keywords as subjects: free phrases as they are, the others with their keyword name
 /// (`observables`, `reactions`, `cmenergies`) as the scheme; each once.
+/// Where `target`'s parent is found: its DOI once published, its page while a draft. Only
+/// the parent's DOI, page and state are worked out, not its whole metadata, which for a
+/// version means every table's (quadratic over a record of thousands of tables).
+fn part_of(
+    config: &Config,
+    record: &Record,
+    target: Target,
+    published: &dyn Fn(u32) -> bool,
+) -> Option<String> {
+    let dois = Dois::new(config);
+    let base = config.site.base_url.trim_end_matches('/');
+    let id = &record.id;
+    let (doi, landing, draft) = match target {
+        Target::Record => return None,
+        Target::Version(_) => {
+            record.latest()?;
+            (
+                dois.record(id),
+                format!("{base}{}", links::record(id)),
+                !record.versions.iter().any(|v| published(v.number)),
+            )
+        }
+        Target::Table(n, _) | Target::Resource(n, _) => {
+            record.versions.iter().find(|v| v.number == n)?;
+            (
+                dois.version(id, n),
+                format!("{base}{}", links::version(id, n)),
+                !published(n),
+            )
+        }
+    };
+    Some(if draft {
+        landing
+    } else {
+        format!("https://doi.org/{doi}")
+    })
+}
+
 fn subjects<'a>(tables: impl Iterator<Item = &'a Table>) -> Vec<(Option<String>, String)> {
     let mut out: Vec<(Option<String>, String)> = Vec::new();
+    // First-seen order, without a quadratic search: a record may have thousands of tables.
+    let mut seen = std::collections::HashSet::new();
     for t in tables {
         for kw in &t.keywords {
             for v in &kw.values {
-                let scheme = (kw.name.value != "phrases").then(|| kw.name.value.clone());
-                let item = (scheme, v.value.trim().to_string());
-                if !item.1.is_empty() && !out.contains(&item) {
-                    out.push(item);
+                let value = v.value.trim();
+                if value.is_empty() || !seen.insert((kw.name.value.as_str(), value)) {
+                    continue;
                 }
+                let scheme = (kw.name.value != "phrases").then(|| kw.name.value.clone());
+                out.push((scheme, value.to_string()));
             }
         }
     }

@@ -10,6 +10,8 @@ use std::path::Path;
 use crate::model::{Diagnostic, Pos, SchemaVersion, Spanned, Submission, Table, TableData};
 
 use super::Options;
+use rayon::prelude::*;
+
 use super::data::read_data;
 use super::fields::{Fields, get, suggestion};
 use super::meta::{
@@ -115,6 +117,9 @@ pub fn read_submission(
     let single_yaml = name != "submission.yaml";
 
     let mut f = Fields::new(&file, diagnostics).with_version(version);
+    // (table index, data_file, data_schema) of the data files to read once every table
+    // document is known.
+    let mut pending = Vec::new();
     for (index, doc) in docs.docs.iter().enumerate() {
         let start = docs.starts.get(index).copied().unwrap_or(doc.pos);
         if doc.is_null() {
@@ -171,9 +176,27 @@ pub fn read_submission(
             );
             continue;
         }
-        if let Some(table) = read_table(doc, entries, &mut f, source, options, single_yaml) {
+        let mut data_file = None;
+        if let Some(table) = read_table(doc, entries, &mut f, source, single_yaml, &mut data_file) {
+            if let Some((named, schema)) = data_file {
+                pending.push((submission.tables.len(), named, schema));
+            }
             submission.tables.push(table);
         }
+    }
+    // Data files are read on all cores: a record may have thousands of tables.
+    let read: Vec<_> = pending
+        .par_iter()
+        .map(|(index, named, schema)| {
+            let mut found = Vec::new();
+            let mut f = Fields::new(&file, &mut found).with_version(version);
+            let data = read_data_file(source, named, schema.as_ref(), options, &mut f);
+            (*index, data, found)
+        })
+        .collect();
+    for (index, data, found) in read {
+        submission.tables[index].data = data;
+        f.diagnostics.extend(found);
     }
     if submission.tables.is_empty()
         && version >= SchemaVersion::V1_1_0
@@ -303,8 +326,8 @@ fn read_table(
     entries: &[(Node, Node)],
     f: &mut Fields,
     source: &Source,
-    options: &Options,
     single_yaml: bool,
+    to_read: &mut Option<(Spanned<String>, Option<Spanned<String>>)>,
 ) -> Option<Table> {
     let inline = get(entries, "independent_variables").is_some()
         || get(entries, "dependent_variables").is_some();
@@ -374,7 +397,9 @@ fn read_table(
             // Reported by the checker; a name with folders is never opened.
             None
         } else {
-            read_data_file(source, df, data_schema.as_ref(), options, f)
+            // Read by the caller, with the other tables' files.
+            *to_read = Some((df.clone(), data_schema.clone()));
+            None
         };
         (path, data)
     } else {

@@ -3,6 +3,7 @@
 use std::fs;
 
 use anyhow::{Context as _, Result};
+use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 
 use crate::config::Config;
@@ -22,7 +23,7 @@ pub struct Context<'a> {
     pub theme: &'a Theme,
     pub site: &'a SiteView,
     pub record: &'a Record,
-    pub published: &'a dyn Fn(u32) -> bool,
+    pub published: &'a (dyn Fn(u32) -> bool + Sync),
 }
 
 /// A written download: where it is and its digest, for record.json.
@@ -32,11 +33,14 @@ struct Written {
     bytes: usize,
 }
 
+/// (format, file name, bytes) of a download kept for the version's archives.
+type Kept = (&'static str, String, Vec<u8>);
+
 /// A table's downloads, kept for the version's per-format archives.
 struct TableFiles {
     written: Vec<(&'static str, Written)>,
     /// (format, file name, bytes) of the CSV, JSON and YODA files.
-    kept: Vec<(&'static str, String, Vec<u8>)>,
+    kept: Vec<Kept>,
     yoda_notes: Vec<String>,
 }
 
@@ -80,35 +84,49 @@ pub fn write_version(ctx: &Context, version: &Version, out: &Output) -> Result<(
 
     // Tables: downloads first (the page names what the YODA file leaves out), then the
     // page, its plot and, for a long table, its further pages of rows.
-    let mut table_entries = Vec::new();
-    let mut kept = Vec::new();
-    for (i, table) in version.submission.tables.iter().enumerate() {
-        let files = write_table_files(ctx, version, i, table, out)?;
-        let page = view::table_view(TableInput {
-            config: ctx.config,
-            record: ctx.record,
-            version,
-            index: i,
-            draft,
-            resources: per_table.get(i).cloned().unwrap_or_default(),
-            yoda_notes: files.yoda_notes,
-        });
-        let jsonld = write_doi_files(ctx, Target::Table(version.number, i + 1), &page.url, out)?;
-        let html = ctx
-            .theme
-            .render("table.html", ctx.site, &merge(&page, jsonld)?)?;
-        out.write(&format!("{}index.html", page.url), html.as_bytes())?;
-        if let Some(plot) = &page.plot {
-            out.write(&format!("{}{}", page.url, plot.url), plot.svg.as_bytes())?;
-        }
-        if let Some(data) = &table.data {
-            for rows in view::rows_pages(&page, data) {
-                let html = ctx.theme.render("rows.html", ctx.site, &rows)?;
-                out.write(&format!("{}index.html", rows.url), html.as_bytes())?;
+    // Tables are written on all cores: a record may have thousands.
+    let written: Vec<(Json, Vec<Kept>)> = version
+        .submission
+        .tables
+        .par_iter()
+        .enumerate()
+        .map(|(i, table)| {
+            let files = write_table_files(ctx, version, i, table, out)?;
+            let page = view::table_view(TableInput {
+                config: ctx.config,
+                record: ctx.record,
+                version,
+                index: i,
+                draft,
+                resources: per_table.get(i).cloned().unwrap_or_default(),
+                yoda_notes: files.yoda_notes,
+            });
+            let jsonld =
+                write_doi_files(ctx, Target::Table(version.number, i + 1), &page.url, out)?;
+            let html = ctx
+                .theme
+                .render("table.html", ctx.site, &merge(&page, jsonld)?)?;
+            out.write(&format!("{}index.html", page.url), html.as_bytes())?;
+            if let Some(plot) = &page.plot {
+                out.write(&format!("{}{}", page.url, plot.url), plot.svg.as_bytes())?;
             }
-        }
-        table_entries.push(table_json_entry(ctx, version, i, table, &files.written));
-        kept.extend(files.kept);
+            if let Some(data) = &table.data {
+                for rows in view::rows_pages(&page, data) {
+                    let html = ctx.theme.render("rows.html", ctx.site, &rows)?;
+                    out.write(&format!("{}index.html", rows.url), html.as_bytes())?;
+                }
+            }
+            Ok((
+                table_json_entry(ctx, version, i, table, &files.written),
+                files.kept,
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let mut table_entries = Vec::with_capacity(written.len());
+    let mut kept = Vec::new();
+    for (entry, files) in written {
+        table_entries.push(entry);
+        kept.extend(files);
     }
     let archives = write_archives(ctx, version, &kept, out)?;
 
