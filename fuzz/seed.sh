@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 shared="$here/../../shared"
 [ -d "$shared/corpus" ] || { echo "seed.sh: $shared/corpus is missing" >&2; exit 2; }
-mkdir -p "$here/corpus/yaml" "$here/corpus/archive"
+mkdir -p "$here/corpus/yaml" "$here/corpus/data" "$here/corpus/archive"
 
 # YAML and JSON: every file up to 64 KiB (libFuzzer's -max_len is set to match).
 find "$shared/corpus" "$shared/cases" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) \
@@ -14,6 +14,8 @@ find "$shared/corpus" "$shared/cases" -type f \( -name '*.yaml' -o -name '*.yml'
     while IFS= read -r -d '' f; do
         cp "$f" "$here/corpus/yaml/$(sha1sum "$f" | cut -c1-16)"
     done
+# The data-file target starts from the same files.
+cp "$here"/corpus/yaml/* "$here/corpus/data/"
 
 # Archives: the small corpus ones, then one small submission packed each way, then c18.
 for f in "$shared"/corpus/submissions/*.tar.gz; do

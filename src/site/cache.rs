@@ -77,6 +77,9 @@ impl StatCache {
     fn fingerprint(&self, dir: &Path) -> Result<(String, Vec<(PathBuf, Seen)>)> {
         let mut all = Sha256::new();
         let mut seen = Vec::new();
+        // Files are known by their place in the records folder (`<id>/v1/data1.yaml`), so
+        // the cache holds when the project is moved or reached by another path.
+        let id = PathBuf::from(dir.file_name().unwrap_or_default());
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
             let rel = entry
@@ -96,9 +99,10 @@ impl StatCache {
                 .ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos() as i128);
+            let key = id.join(&rel);
             let known = self
                 .files
-                .get(entry.path())
+                .get(&key)
                 .filter(|s| s.size == meta.len() && s.mtime_ns == mtime_ns);
             let sha256 = match known {
                 Some(s) => s.sha256.clone(),
@@ -110,7 +114,7 @@ impl StatCache {
             };
             all.update(format!("f {rel} {sha256}\n"));
             seen.push((
-                entry.path().to_path_buf(),
+                key,
                 Seen {
                     size: meta.len(),
                     mtime_ns,

@@ -58,9 +58,14 @@ pub fn write_indexes(
 
     let base = config.site.base_url.trim_end_matches('/');
     let dois = Dois::new(config);
-    let entries: Vec<_> = cards
+    let by_id: std::collections::HashMap<&str, &Record> =
+        records.iter().map(|r| (r.id.as_str(), r)).collect();
+    let ordered: Vec<&Record> = cards
         .iter()
-        .filter_map(|c| records.iter().find(|r| r.id == c.head.id))
+        .filter_map(|c| by_id.get(c.head.id.as_str()).copied())
+        .collect();
+    let entries: Vec<_> = ordered
+        .iter()
         .map(|r| {
             let m = &r.meta;
             json!({
@@ -93,10 +98,6 @@ pub fn write_indexes(
         json!({ "site": config.site.title, "base_url": config.site.base_url, "records": entries });
     out.write("records.json", pretty(&doc).as_bytes())?;
 
-    let ordered: Vec<&Record> = cards
-        .iter()
-        .filter_map(|c| records.iter().find(|r| r.id == c.head.id))
-        .collect();
     write_discovery(config, &ordered, published, out)?;
     write_search(theme, site, &ordered, &cards, out)
 }

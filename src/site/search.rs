@@ -43,7 +43,11 @@ pub fn write_search(
         theme.render("search.html", site, &page)?.as_bytes(),
     )?;
 
-    let card = |id: &str| cards.iter().find(|c| c.head.id == id);
+    let cards: std::collections::HashMap<&str, &RecordCard> =
+        cards.iter().map(|c| (c.head.id.as_str(), c)).collect();
+    let by_id: std::collections::HashMap<&str, &Record> =
+        records.iter().map(|r| (r.id.as_str(), *r)).collect();
+    let card = |id: &str| cards.get(id).copied();
     for p in &pages {
         let listed: Vec<_> = p
             .records
@@ -51,7 +55,7 @@ pub fn write_search(
             .take(FACET_PAGE_RECORDS)
             .filter_map(|(id, tables)| {
                 let c = card(id)?;
-                let record = records.iter().find(|r| r.id == *id)?;
+                let record = by_id.get(id.as_str())?;
                 let latest = record.latest()?;
                 let tables: Vec<_> = tables
                     .iter()
