@@ -231,3 +231,62 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_whole() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn an_edit_that_keeps_size_and_mtime_is_still_seen() {
+    let project = scratch_project(&["ins1397637"]);
+    let p = project.path();
+    build(p, "site", &[]);
+    build(p, "site", &[]);
+    let data = p.join("records/ins1397637/v1/Table1.yaml");
+    let before = fs::metadata(&data).unwrap();
+    let text = fs::read_to_string(&data).unwrap();
+    assert!(
+        text.contains("    value: 4.97\n"),
+        "ins1397637 Table1 changed: update this test"
+    );
+    // Same size, and the old modification time put back (as `touch -r` or `cp -p` do).
+    fs::write(
+        &data,
+        text.replacen("    value: 4.97\n", "    value: 4.98\n", 1),
+    )
+    .unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&data)
+        .unwrap()
+        .set_modified(before.modified().unwrap())
+        .unwrap();
+    let again = build(p, "site", &[]);
+    assert!(again.contains("(1 rebuilt)"), "{again}");
+    build(p, "clean/site", &["--full"]);
+    assert_same_site(&p.join("site"), &p.join("clean/site"));
+}
+
+#[test]
+fn out_never_replaces_the_records_or_a_folder_of_the_users() {
+    let project = scratch_project(&["ins1397637"]);
+    let p = project.path();
+    fs::create_dir_all(p.join("mydocs")).unwrap();
+    fs::write(p.join("mydocs/thesis.tex"), "x").unwrap();
+    for out in ["mydocs", "records", "records/ins1397637/site", "../", "."] {
+        let result = hepstatic(p, &["build", "--out", out]);
+        assert_eq!(
+            result.status.code(),
+            Some(2),
+            "--out {out}: {}",
+            stderr(&result)
+        );
+    }
+    let outside = hepstatic(
+        &p.join("records"),
+        &["build", "--root", "..", "--out", "../../"],
+    );
+    assert_eq!(outside.status.code(), Some(2), "{}", stderr(&outside));
+    assert_eq!(
+        fs::read_to_string(p.join("mydocs/thesis.tex")).unwrap(),
+        "x"
+    );
+    assert!(p.join("records/ins1397637/record.yaml").is_file());
+    assert!(p.join("hepstatic.toml").is_file());
+}

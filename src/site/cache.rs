@@ -26,7 +26,26 @@ use crate::model::{Diagnostic, Record, Severity};
 struct Seen {
     size: u64,
     mtime_ns: i128,
+    /// Change time and inode (Unix): `touch -r`, `cp -p` and `rsync -a` can put back an
+    /// old mtime, but not these.
+    ctime_ns: i128,
+    inode: u64,
     sha256: String,
+}
+
+/// (ctime in ns, inode) where the system has them.
+#[cfg(unix)]
+fn change_stamp(meta: &fs::Metadata) -> (i128, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (
+        i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+        meta.ino(),
+    )
+}
+
+#[cfg(not(unix))]
+fn change_stamp(_: &fs::Metadata) -> (i128, u64) {
+    (0, 0)
 }
 
 /// Digests of files by path, from the last build.
@@ -91,19 +110,27 @@ impl StatCache {
                 all.update(format!("d {rel}\n"));
                 continue;
             }
-            let meta = entry
-                .metadata()
+            // Through symbolic links: what a link points to is what gets published.
+            let meta = fs::metadata(entry.path())
                 .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            if meta.is_dir() {
+                // A link to a folder: not followed (nor published) further.
+                all.update(format!("l {rel}\n"));
+                continue;
+            }
+            let (ctime_ns, inode) = change_stamp(&meta);
             let mtime_ns = meta
                 .modified()
                 .ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos() as i128);
             let key = id.join(&rel);
-            let known = self
-                .files
-                .get(&key)
-                .filter(|s| s.size == meta.len() && s.mtime_ns == mtime_ns);
+            let known = self.files.get(&key).filter(|s| {
+                s.size == meta.len()
+                    && s.mtime_ns == mtime_ns
+                    && s.ctime_ns == ctime_ns
+                    && s.inode == inode
+            });
             let sha256 = match known {
                 Some(s) => s.sha256.clone(),
                 None => {
@@ -118,6 +145,8 @@ impl StatCache {
                 Seen {
                     size: meta.len(),
                     mtime_ns,
+                    ctime_ns,
+                    inode,
                     sha256,
                 },
             ));

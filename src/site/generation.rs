@@ -67,6 +67,7 @@ impl SiteDir {
             .to_path_buf();
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
+        refuse_foreign(target)?;
         let lock_path = parent.join(format!(".{name}.lock"));
         let lock = File::create(&lock_path)
             .with_context(|| format!("cannot create {}", lock_path.display()))?;
@@ -160,6 +161,34 @@ impl SiteDir {
     }
 }
 
+/// The site folder is replaced whole, so it must be a site hepstatic wrote (or not exist
+/// yet): a folder of the user's, a file or a symbolic link given as `--out` is refused
+/// rather than moved aside and later deleted.
+fn refuse_foreign(target: &Path) -> Result<()> {
+    let Ok(meta) = fs::symlink_metadata(target) else {
+        return Ok(());
+    };
+    let shown = target.display();
+    if meta.file_type().is_symlink() {
+        bail!(
+            "{shown} is a symbolic link: hepstatic replaces the site folder whole and would replace the link, not the folder it points to; give the real folder (e.g. --out \"$(readlink -f {shown})\")"
+        );
+    }
+    if !meta.is_dir() {
+        bail!("{shown} is a file, not a site folder: choose another --out, or move the file away");
+    }
+    let empty = fs::read_dir(target)
+        .with_context(|| format!("cannot read {shown}"))?
+        .next()
+        .is_none();
+    if !empty && !target.join(MANIFEST).is_file() {
+        bail!(
+            "{shown} holds files, but not a site built by this hepstatic (it has no {MANIFEST}); the build replaces the site folder whole, so it will not use this one: choose another --out, or delete or move {shown} if it is an old site"
+        );
+    }
+    Ok(())
+}
+
 /// Swaps two paths at once (Linux `renameat2` with `RENAME_EXCHANGE`).
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
@@ -179,8 +208,12 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     fs::rename(&aside, a)
 }
 
-/// The manifest of the generation at `dir`, if it was finished.
+/// The manifest of the generation at `dir`, if it was finished. A symbolic link is never
+/// a generation (a build would write through it).
 pub fn read_manifest(dir: &Path) -> Option<Manifest> {
+    if !fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
     let text = fs::read(dir.join(MANIFEST)).ok()?;
     serde_json::from_slice(&text).ok()
 }
@@ -235,6 +268,41 @@ mod tests {
         assert_eq!(fs::read(target.join("index.html")).unwrap(), b"two");
         // The old site is now where the staging folder was.
         assert_eq!(fs::read(second.join("index.html")).unwrap(), b"one");
+    }
+
+    #[test]
+    fn folders_files_and_links_that_are_not_sites_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = dir.path().join("mydocs");
+        fs::create_dir_all(&mine).unwrap();
+        fs::write(mine.join("thesis.tex"), b"x").unwrap();
+        let refused = SiteDir::open(&mine).err().unwrap().to_string();
+        assert!(
+            refused.contains("not a site built by this hepstatic"),
+            "{refused}"
+        );
+        let file = dir.path().join("notes.txt");
+        fs::write(&file, b"important").unwrap();
+        assert!(
+            SiteDir::open(&file)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("is a file")
+        );
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("sitelink");
+            std::os::unix::fs::symlink(&mine, &link).unwrap();
+            let refused = SiteDir::open(&link).err().unwrap().to_string();
+            assert!(refused.contains("symbolic link"), "{refused}");
+        }
+        assert_eq!(fs::read(mine.join("thesis.tex")).unwrap(), b"x");
+        assert_eq!(fs::read(&file).unwrap(), b"important");
+        // An empty folder is fine.
+        let empty = dir.path().join("empty");
+        fs::create_dir_all(&empty).unwrap();
+        assert!(SiteDir::open(&empty).is_ok());
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn build(
         records_dir,
         load: config.load_options(),
     };
+    refuse_overlap(records_dir, out)?;
     let site = SiteDir::open(out)?;
     let cache_dir = site.cache();
     let dirs = record_dirs(records_dir)
@@ -153,6 +154,29 @@ pub fn build(
         stat.save(&cache_dir)?;
     }
     Ok(report)
+}
+
+/// The site folder is replaced whole: it may neither hold the records (the project
+/// folder, say) nor lie inside them.
+fn refuse_overlap(records_dir: &Path, out: &Path) -> Result<()> {
+    let records = fs::canonicalize(records_dir)
+        .with_context(|| format!("cannot read {}", records_dir.display()))?;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let (Ok(parent), Some(name)) = (fs::canonicalize(parent), out.file_name()) else {
+        return Ok(()); // a new folder in a new place: it cannot hold the records
+    };
+    let site = parent.join(name);
+    if records.starts_with(&site) || site.starts_with(&records) {
+        anyhow::bail!(
+            "--out {} would replace or sit inside the records in {}: choose a folder outside them (the default is site/ beside records/)",
+            out.display(),
+            records_dir.display()
+        );
+    }
+    Ok(())
 }
 
 fn dir_id(dir: &Path) -> String {
