@@ -1,7 +1,7 @@
 //! The command line: parse arguments, run a command, map the outcome to an exit code.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -23,9 +23,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "HEPData records in, a static DOI-citable site out"
 )]
 struct Cli {
-    /// Settings file.
-    #[arg(long, global = true, default_value = "hepstatic.toml")]
-    config: PathBuf,
+    /// Settings file (default: hepstatic.toml in the --root folder, else in the current
+    /// folder; built-in settings when there is none).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,9 +51,9 @@ enum Command {
         /// The folder holding records/ (default: the current folder).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site.
-        #[arg(long, default_value = "site")]
-        out: PathBuf,
+        /// Where to write the site (default: site/ in the --root folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Rebuild every record, not only those changed since the last build.
         #[arg(long)]
         full: bool,
@@ -62,9 +63,9 @@ enum Command {
         /// The folder holding records/ (default: the current folder).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site.
-        #[arg(long, default_value = "site")]
-        out: PathBuf,
+        /// Where to write the site (default: site/ in the --root folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Address to listen on (loopback by default: this is a preview server).
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
@@ -181,9 +182,52 @@ enum HookCommand {
     },
 }
 
+impl Command {
+    /// The folder the command works in, for the commands that take `--root`.
+    fn root(&self) -> Option<&Path> {
+        match self {
+            Command::Build { root, .. }
+            | Command::Serve { root, .. }
+            | Command::Publish { root, .. }
+            | Command::NewVersion { root, .. }
+            | Command::NginxConfig { root, .. } => Some(root),
+            _ => None,
+        }
+    }
+}
+
+/// The settings: `--config` when given (it must exist), else the project's
+/// `hepstatic.toml` when there is one, else the built-in defaults.
+fn settings(cli: &Cli) -> anyhow::Result<Config> {
+    match &cli.config {
+        Some(path) if !path.is_file() => anyhow::bail!(
+            "the settings file {} does not exist (--config); leave --config out to use {}",
+            path.display(),
+            cli.command
+                .root()
+                .unwrap_or(Path::new("."))
+                .join("hepstatic.toml")
+                .display()
+        ),
+        Some(path) => Config::load(path),
+        None => Config::load(
+            &cli.command
+                .root()
+                .unwrap_or(Path::new("."))
+                .join("hepstatic.toml"),
+        ),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = Config::load(&cli.config).and_then(|config| match &cli.command {
+    // `site` rather than `./site`, so that messages name the folder as the user sees it.
+    let site_dir = |root: &Path, out: &Option<PathBuf>| match out {
+        Some(out) => out.clone(),
+        None if root == Path::new(".") => PathBuf::from("site"),
+        None => root.join("site"),
+    };
+    let result = settings(&cli).and_then(|config| match &cli.command {
         Command::Check {
             paths,
             format,
@@ -200,7 +244,7 @@ fn main() -> ExitCode {
                 full: *full,
                 progress: std::io::stderr().is_terminal(),
             };
-            cmd::build::run(&config, root, out, &options)
+            cmd::build::run(&config, root, &site_dir(root, out), &options)
         }
         Command::Serve {
             root,
@@ -211,7 +255,7 @@ fn main() -> ExitCode {
         } => {
             let options = cmd::serve::Options {
                 root: root.clone(),
-                out: out.clone(),
+                out: site_dir(root, out),
                 bind: bind.clone(),
                 port: *port,
                 watch: !*no_watch,

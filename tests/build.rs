@@ -290,3 +290,46 @@ fn out_never_replaces_the_records_or_a_folder_of_the_users() {
     assert!(p.join("records/ins1397637/record.yaml").is_file());
     assert!(p.join("hepstatic.toml").is_file());
 }
+
+#[test]
+fn root_brings_its_own_settings_and_site_folder() {
+    let project = scratch_project(&["star-30"]);
+    let settings = project.path().join("hepstatic.toml");
+    let text = fs::read_to_string(&settings).unwrap();
+    let title = text
+        .lines()
+        .find_map(|l| l.strip_prefix("title = "))
+        .expect("hepstatic.toml has a [site] title");
+    fs::write(
+        &settings,
+        text.replacen(
+            &format!("title = {title}"),
+            "title = \"Root Settings Repository\"",
+            1,
+        ),
+    )
+    .unwrap();
+    // From another folder: the project's settings are read and the site lands in it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root = project.path().to_str().unwrap();
+    let result = hepstatic(elsewhere.path(), &["build", "--root", root]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let home = fs::read_to_string(project.path().join("site/index.html")).unwrap();
+    assert!(
+        home.contains("Root Settings Repository"),
+        "settings of --root not used"
+    );
+    assert!(!elsewhere.path().join("site").exists());
+
+    // A --config that does not exist is an error, not the built-in settings.
+    let result = hepstatic(
+        elsewhere.path(),
+        &["build", "--root", root, "--config", "missing.toml"],
+    );
+    assert_eq!(result.status.code(), Some(2));
+    let text = stderr(&result);
+    assert!(
+        text.contains("missing.toml does not exist"),
+        "unclear message: {text}"
+    );
+}

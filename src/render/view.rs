@@ -10,7 +10,7 @@ use crate::model::{
 };
 
 use super::links::{self, Dois};
-use super::markdown::{inline, to_html};
+use super::markdown::{escape, inline, to_html};
 use super::plot::{self, Plot};
 use super::{math, number};
 
@@ -143,18 +143,6 @@ pub struct Download {
 }
 
 #[derive(Serialize)]
-pub struct Cell {
-    pub html: String,
-    pub errors: Vec<ErrorView>,
-}
-
-#[derive(Serialize)]
-pub struct ErrorView {
-    pub html: String,
-    pub label: Option<String>,
-}
-
-#[derive(Serialize)]
 pub struct QualifierRow {
     pub name_html: String,
     pub cells: Vec<String>,
@@ -162,12 +150,16 @@ pub struct QualifierRow {
 
 /// The table as an HTML grid: independent columns, then one column per dependent
 /// variable, with qualifier rows above the dependent headers as on hepdata.net.
+///
+/// The rows come as one HTML fragment (`<tr>` elements for the `<tbody>`), written
+/// here rather than by a template loop: a long table's pages are mostly cells, and
+/// a template engine's per-cell overhead made them the slowest part of a build.
 #[derive(Serialize)]
 pub struct Grid {
     pub independent: Vec<String>,
     pub dependent: Vec<String>,
     pub qualifiers: Vec<QualifierRow>,
-    pub rows: Vec<Vec<Cell>>,
+    pub body_html: String,
 }
 
 #[derive(Serialize)]
@@ -207,6 +199,9 @@ pub struct TableView {
     pub yoda_notes: Vec<String>,
     /// The description as one line of plain text (for `<meta>` and Open Graph).
     pub summary_text: String,
+    /// The landing page's JSON-LD, when the table has a DOI landing page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jsonld: Option<String>,
 }
 
 /// A table's plot: the SVG beside the page and what it shows, in words.
@@ -589,6 +584,8 @@ fn bib_escape(text: &str) -> String {
 pub struct TableInput<'a> {
     pub config: &'a Config,
     pub record: &'a Record,
+    /// The record's head, made once for all its tables.
+    pub head: &'a RecordHead,
     pub version: &'a Version,
     pub index: usize,
     pub draft: bool,
@@ -600,6 +597,7 @@ pub fn table_view(input: TableInput) -> TableView {
     let TableInput {
         config,
         record,
+        head,
         version,
         index,
         draft,
@@ -659,7 +657,7 @@ pub fn table_view(input: TableInput) -> TableView {
         })
     });
     TableView {
-        record: record_head(config, record),
+        record: head.clone(),
         version: n,
         version_url: links::version(id, n),
         draft,
@@ -698,6 +696,7 @@ pub fn table_view(input: TableInput) -> TableView {
         },
         yoda_notes,
         summary_text: one_line(table.description.as_deref().unwrap_or_default(), 300),
+        jsonld: None,
     }
 }
 
@@ -853,24 +852,30 @@ pub fn grid(data: &TableData, rows: std::ops::Range<usize>) -> Grid {
                 .collect(),
         })
         .collect();
-    let rows = rows
-        .map(|i| {
-            data.independent
-                .iter()
-                .map(|v| v.values.get(i).map_or_else(empty_cell, independent_cell))
-                .chain(
-                    data.dependent
-                        .iter()
-                        .map(|v| v.values.get(i).map_or_else(empty_cell, dependent_cell)),
-                )
-                .collect()
-        })
-        .collect();
+    let mut body_html = String::with_capacity(rows.len() * 160 * (data.dependent.len() + 1));
+    for i in rows {
+        body_html.push_str("<tr>");
+        for v in &data.independent {
+            body_html.push_str("<td class=\"indep\">");
+            if let Some(p) = v.values.get(i) {
+                independent_cell(&mut body_html, p);
+            }
+            body_html.push_str("</td>");
+        }
+        for v in &data.dependent {
+            body_html.push_str("<td>");
+            if let Some(p) = v.values.get(i) {
+                dependent_cell(&mut body_html, p);
+            }
+            body_html.push_str("</td>");
+        }
+        body_html.push_str("</tr>\n");
+    }
     Grid {
         independent: data.independent.iter().map(header_html).collect(),
         dependent: data.dependent.iter().map(header_html).collect(),
         qualifiers,
-        rows,
+        body_html,
     }
 }
 
@@ -881,90 +886,112 @@ fn qualifier_name(name: &str, units: Option<&str>) -> String {
     }
 }
 
-fn empty_cell() -> Cell {
-    Cell {
-        html: String::new(),
-        errors: Vec::new(),
-    }
-}
-
-fn value_html(v: &Value) -> String {
+fn push_value(out: &mut String, v: &Value) {
     match v {
-        Value::Number(x) => number::format(*x),
-        Value::Text(t) => inline(t),
+        Value::Number(x) => out.push_str(&number::format(*x)),
+        Value::Text(t) => out.push_str(&inline(t)),
     }
 }
 
-fn independent_cell(p: &Point) -> Cell {
-    let html = match (&p.bin, &p.value) {
-        (Some(b), Some(v)) => format!(
-            "{} <span class=\"bin\">({} – {})</span>",
-            value_html(&v.value),
-            value_html(&b.low.value),
-            value_html(&b.high.value)
-        ),
-        (Some(b), None) => format!(
-            "{} – {}",
-            value_html(&b.low.value),
-            value_html(&b.high.value)
-        ),
-        (None, Some(v)) => value_html(&v.value),
-        (None, None) => String::new(),
-    };
-    Cell {
-        html,
-        errors: Vec::new(),
+/// A value in its `<span class="v">`; an empty text value gets no element at all, as a
+/// missing one.
+fn push_shown_value(out: &mut String, v: &Value) {
+    let start = out.len();
+    out.push_str("<span class=\"v\">");
+    let mark = out.len();
+    push_value(out, v);
+    if out.len() == mark {
+        out.truncate(start);
+    } else {
+        out.push_str("</span>");
     }
 }
 
-fn amount_html(a: &Amount) -> String {
+/// An independent variable's cell: its value, its bin, or both.
+fn independent_cell(out: &mut String, p: &Point) {
+    match (&p.bin, &p.value) {
+        (Some(b), Some(v)) => {
+            out.push_str("<span class=\"v\">");
+            push_value(out, &v.value);
+            out.push_str(" <span class=\"bin\">(");
+            push_value(out, &b.low.value);
+            out.push_str(" – ");
+            push_value(out, &b.high.value);
+            out.push_str(")</span></span>");
+        }
+        (Some(b), None) => {
+            out.push_str("<span class=\"v\">");
+            push_value(out, &b.low.value);
+            out.push_str(" – ");
+            push_value(out, &b.high.value);
+            out.push_str("</span>");
+        }
+        (None, Some(v)) => push_shown_value(out, &v.value),
+        (None, None) => {}
+    }
+}
+
+fn push_amount(out: &mut String, a: &Amount) {
     match a {
-        Amount::Absolute(x) => number::format(x.abs()),
-        Amount::Percent(p) => format!("{}%", number::format(p.abs())),
-        Amount::Empty => "0".to_string(),
+        Amount::Absolute(x) => out.push_str(&number::format(x.abs())),
+        Amount::Percent(p) => {
+            out.push_str(&number::format(p.abs()));
+            out.push('%');
+        }
+        Amount::Empty => out.push('0'),
     }
 }
 
 /// Signed amount for one side of an asymmetric uncertainty: HEPData writes `minus` with
 /// its sign (usually negative), and a side may go the same way as the other.
-fn signed_html(a: &Amount, default_sign: char) -> String {
+fn push_signed(out: &mut String, a: &Amount, default_sign: char) {
     let (x, pct) = match a {
         Amount::Absolute(x) => (*x, ""),
         Amount::Percent(p) => (*p, "%"),
-        Amount::Empty => return format!("{default_sign}0"),
+        Amount::Empty => {
+            out.push(default_sign);
+            out.push('0');
+            return;
+        }
     };
-    let sign = if x < 0.0 {
+    out.push(if x < 0.0 {
         '−'
     } else if x > 0.0 {
         '+'
     } else {
         default_sign
-    };
-    format!("{sign}{}{pct}", number::format(x.abs()))
+    });
+    out.push_str(&number::format(x.abs()));
+    out.push_str(pct);
 }
 
-fn dependent_cell(p: &Point) -> Cell {
-    let html = p
-        .value
-        .as_ref()
-        .map(|v| value_html(&v.value))
-        .unwrap_or_default();
-    let errors = p
-        .errors
-        .iter()
-        .map(|u| ErrorView {
-            html: match &u.kind {
-                UncertaintyKind::Symmetric(a) => format!("±{}", amount_html(a)),
-                UncertaintyKind::Asymmetric { plus, minus } => format!(
-                    "<span class=\"asym\"><sup>{}</sup><sub>{}</sub></span>",
-                    signed_html(plus, '+'),
-                    signed_html(minus, '−')
-                ),
-            },
-            label: u.label.clone(),
-        })
-        .collect();
-    Cell { html, errors }
+/// A dependent variable's cell: the value, then each uncertainty with its label.
+fn dependent_cell(out: &mut String, p: &Point) {
+    if let Some(v) = &p.value {
+        push_shown_value(out, &v.value);
+    }
+    for u in &p.errors {
+        out.push_str("<span class=\"err\">");
+        match &u.kind {
+            UncertaintyKind::Symmetric(a) => {
+                out.push('±');
+                push_amount(out, a);
+            }
+            UncertaintyKind::Asymmetric { plus, minus } => {
+                out.push_str("<span class=\"asym\"><sup>");
+                push_signed(out, plus, '+');
+                out.push_str("</sup><sub>");
+                push_signed(out, minus, '−');
+                out.push_str("</sub></span>");
+            }
+        }
+        if let Some(label) = &u.label {
+            out.push_str("<span class=\"elabel\">");
+            out.push_str(&escape(label));
+            out.push_str("</span>");
+        }
+        out.push_str("</span>");
+    }
 }
 
 /// What a resource landing page shows of a file's content: an archive's files, the

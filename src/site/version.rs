@@ -85,6 +85,7 @@ pub fn write_version(ctx: &Context, version: &Version, out: &Output) -> Result<(
     // Tables: downloads first (the page names what the YODA file leaves out), then the
     // page, its plot and, for a long table, its further pages of rows.
     // Tables are written on all cores: a record may have thousands.
+    let head = view::record_head(ctx.config, ctx.record);
     let written: Vec<(Json, Vec<Kept>)> = version
         .submission
         .tables
@@ -92,9 +93,10 @@ pub fn write_version(ctx: &Context, version: &Version, out: &Output) -> Result<(
         .enumerate()
         .map(|(i, table)| {
             let files = write_table_files(ctx, version, i, table, out)?;
-            let page = view::table_view(TableInput {
+            let mut page = view::table_view(TableInput {
                 config: ctx.config,
                 record: ctx.record,
+                head: &head,
                 version,
                 index: i,
                 draft,
@@ -103,9 +105,8 @@ pub fn write_version(ctx: &Context, version: &Version, out: &Output) -> Result<(
             });
             let jsonld =
                 write_doi_files(ctx, Target::Table(version.number, i + 1), &page.url, out)?;
-            let html = ctx
-                .theme
-                .render("table.html", ctx.site, &merge(&page, jsonld)?)?;
+            page.jsonld = jsonld["jsonld"].as_str().map(str::to_owned);
+            let html = ctx.theme.render("table.html", ctx.site, &page)?;
             out.write(&format!("{}index.html", page.url), html.as_bytes())?;
             if let Some(plot) = &page.plot {
                 out.write(&format!("{}{}", page.url, plot.url), plot.svg.as_bytes())?;

@@ -62,8 +62,8 @@ pub fn plot(title: &str, data: &TableData) -> Option<Plot> {
 /// the other), rather than naming the same points twice.
 fn is_grid(a: &Variable, b: &Variable) -> bool {
     let distinct = |v: &Variable| {
-        let mut keys: Vec<String> = v.values.iter().map(key).collect();
-        keys.sort();
+        let mut keys: Vec<Key> = v.values.iter().map(key).collect();
+        keys.sort_unstable();
         keys.dedup();
         keys.len()
     };
@@ -78,16 +78,29 @@ fn same_names(a: &[Variable], b: &[Variable]) -> bool {
         .all(|(x, y)| x.name.value == y.name.value && x.units == y.units)
 }
 
-/// A text key that tells points of one variable apart (bin edges, value).
-fn key(p: &Point) -> String {
-    let v = |x: &Value| match x {
-        Value::Number(n) => format!("{n:?}"),
-        Value::Text(t) => t.clone(),
-    };
+/// What tells points of one variable apart: bin edges, else the value.
+type Key<'a> = (Option<Part<'a>>, Option<Part<'a>>);
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Part<'a> {
+    /// A number by its bits, every NaN alike.
+    Number(u64),
+    Text(&'a str),
+}
+
+fn part(x: &Value) -> Part<'_> {
+    match x {
+        Value::Number(n) if n.is_nan() => Part::Number(f64::NAN.to_bits()),
+        Value::Number(n) => Part::Number(n.to_bits()),
+        Value::Text(t) => Part::Text(t),
+    }
+}
+
+fn key(p: &Point) -> Key<'_> {
     match (&p.bin, &p.value) {
-        (Some(b), _) => format!("{}|{}", v(&b.low.value), v(&b.high.value)),
-        (None, Some(x)) => v(&x.value),
-        (None, None) => String::new(),
+        (Some(b), _) => (Some(part(&b.low.value)), Some(part(&b.high.value))),
+        (None, Some(x)) => (Some(part(&x.value)), None),
+        (None, None) => (None, None),
     }
 }
 
