@@ -6,7 +6,7 @@
 //! changed in place.
 
 use std::fs;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -44,25 +44,24 @@ impl Output {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    /// Writes `bytes` at the site path `rel` (e.g. `record/x/v1/index.html`) and returns
-    /// its SHA-256 in hex.
+    /// Writes `bytes` at the site path `rel` (e.g. `record/x/v1/index.html`).
     ///
     /// # Errors
     /// When `rel` would leave the output folder, or on I/O failure.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<String> {
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.resolve(rel)?;
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("cannot replace {}", path.display()));
-            }
-            _ => {}
-        }
-        fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        write_new(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// [`Output::write`], returning the SHA-256 of `bytes` in hex (for record.json).
+    ///
+    /// # Errors
+    /// As [`Output::write`].
+    pub fn write_hashed(&self, rel: &str, bytes: &[u8]) -> Result<String> {
+        self.write(rel, bytes)?;
         Ok(sha256_hex(bytes))
     }
 
@@ -104,6 +103,33 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// Writes `bytes` as a new file at `path`. The common case (a fresh folder) costs one
+/// `open`: the folders are made only when missing, and a file already there is unlinked
+/// and written anew, never truncated in place (it may be hard-linked from the live site).
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let create = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match create() {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            create()?
+        }
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            create()?
+        }
+        Err(e) => return Err(e),
+    };
+    file.write_all(bytes)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

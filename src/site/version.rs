@@ -283,7 +283,7 @@ fn write_archives(
             links::version(id, n),
             links::version_archive(id, n, format)
         );
-        let sha256 = out.write(&url, &bytes)?;
+        let sha256 = out.write_hashed(&url, &bytes)?;
         entries.insert(
             label.to_string(),
             json!({ "url": absolute(ctx, &url), "sha256": sha256, "bytes": bytes.len() }),
@@ -306,7 +306,7 @@ fn write_table_files(
     let mut yoda_notes = Vec::new();
     let mut put = |ext: &'static str, name: String, bytes: &[u8], out: &Output| -> Result<()> {
         let url = format!("{dir}{name}");
-        let sha256 = out.write(&decode_path(&url), bytes)?;
+        let sha256 = out.write_hashed(&decode_path(&url), bytes)?;
         files.push((
             ext,
             Written {
