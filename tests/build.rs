@@ -333,3 +333,29 @@ fn root_brings_its_own_settings_and_site_folder() {
         "unclear message: {text}"
     );
 }
+
+#[test]
+fn a_record_holding_a_symbolic_link_is_not_read_or_published() {
+    let project = scratch_project(&["star-30", "ins1397637"]);
+    build(project.path(), "site", &[]);
+    let before = snapshot(&project.path().join("site"));
+    // A data file replaced by a link to a file outside the record.
+    let data = project.path().join("records/ins1397637/v1/Table1.yaml");
+    let outside = project.path().join("outside.yaml");
+    fs::rename(&data, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &data).unwrap();
+    let result = hepstatic(project.path(), &["build"]);
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    let text = stderr(&result);
+    assert!(
+        text.contains("records/ins1397637/v1/Table1.yaml: error[E039]: this is a symbolic link"),
+        "{text}"
+    );
+    assert_eq!(snapshot(&project.path().join("site")), before);
+
+    // Checking the version folder alone (no record around it) does not read through it.
+    let result = hepstatic(project.path(), &["check", "records/ins1397637/v1"]);
+    assert_eq!(result.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&result.stdout).into_owned() + &stderr(&result);
+    assert!(text.contains("is a symbolic link"), "{text}");
+}

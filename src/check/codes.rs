@@ -2,7 +2,7 @@
 //! annotations refer to them, so a code is never reused for another rule.
 //!
 //! E001-E008: reading files. E010-E017: fields and documents. E020-E029: table data.
-//! E030-E038: files of a submission. E040-E046: records, keywords, cross-references.
+//! E030-E039: files of a submission and record. E040-E046: records, keywords, cross-references.
 //! E047-E049: published (locked) versions.
 //! E050: I/O. E060-E067: pyhf workspaces and patchsets. E070-E071: archives. W: warnings
 //! (W014-W015: XML and JSON resources).
@@ -94,6 +94,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "E038",
         "a resource location is neither a file name nor a well-formed URL",
+    ),
+    (
+        "E039",
+        "a record holds a symbolic link (records hold real files only)",
     ),
     ("E040", "record.yaml is missing or has a bad field"),
     (

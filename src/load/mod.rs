@@ -217,6 +217,9 @@ pub fn load_record(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Record> {
     let id = dir.file_name()?.to_string_lossy().into_owned();
+    if report_links(dir, diagnostics) {
+        return None;
+    }
     let meta_file = dir.join("record.yaml");
     if !is_record_id(&id) {
         diagnostics.push(
@@ -286,6 +289,37 @@ pub fn load_record(
         meta,
         versions,
     })
+}
+
+/// Reports every symbolic link at or below `dir` (E039) and says whether there was one.
+/// A link could make the site serve, or messages quote, a file from outside the record
+/// (a pushed `data1.yaml -> /etc/passwd`): a folder holding one is not read at all.
+pub(crate) fn report_links(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    let links = symbolic_links(dir);
+    diagnostics.extend(links.iter().map(|link| {
+        let target = fs::read_link(link)
+            .map(|t| format!(" (to {})", t.display()))
+            .unwrap_or_default();
+        Diagnostic::error(
+            "E039",
+            link,
+            Pos::NONE,
+            format!("this is a symbolic link{target}; records hold real files only, so nothing in this record was read"),
+        )
+        .with_help("replace the link by the file itself, e.g. `cp --remove-destination \"$(readlink -f LINK)\" LINK`, and commit that")
+    }));
+    !links.is_empty()
+}
+
+/// Every symbolic link at or below `dir` (the folder itself included), in name order.
+fn symbolic_links(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(walkdir::DirEntry::path_is_symlink)
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
 /// `v3` -> 3; anything else -> None. `v0` and `v01` are not version names.

@@ -40,7 +40,10 @@ impl Source {
     /// When the file is missing or cannot be read.
     pub fn read(&self, name: &str) -> io::Result<Cow<'_, [u8]>> {
         match self {
-            Source::Dir(dir) => fs::read(dir.join(name)).map(Cow::Owned),
+            Source::Dir(dir) => {
+                refuse_links(dir, name)?;
+                fs::read(dir.join(name)).map(Cow::Owned)
+            }
             Source::Memory { files, .. } => files
                 .get(name)
                 .map(|data| Cow::Borrowed(&data[..]))
@@ -52,7 +55,8 @@ impl Source {
     /// a file).
     pub fn file_size(&self, name: &str) -> Option<u64> {
         match self {
-            Source::Dir(dir) => fs::metadata(dir.join(name))
+            Source::Dir(dir) => refuse_links(dir, name)
+                .and_then(|()| fs::metadata(dir.join(name)))
                 .ok()
                 .filter(fs::Metadata::is_file)
                 .map(|m| m.len()),
@@ -120,6 +124,22 @@ impl Source {
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
+}
+
+/// An error when `name`, or a folder on the way to it below `dir`, is a symbolic link:
+/// a submission's files are read only from inside its folder.
+fn refuse_links(dir: &Path, name: &str) -> io::Result<()> {
+    let mut path = dir.to_path_buf();
+    for part in Path::new(name).components() {
+        path.push(part);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(io::Error::other(format!(
+                "{} is a symbolic link: submissions are read from real files only",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
