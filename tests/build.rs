@@ -108,11 +108,15 @@ fn clean_builds_are_identical_and_incremental_builds_equal_clean_ones() {
     build(p, "b/site", &["--full"]);
     assert_same_site(&p.join("a/site"), &p.join("b/site"));
 
-    // The second build of `a` keeps the first as its spare; the third has nothing to do.
-    build(p, "a/site", &[]);
+    // The second build of `a` has no spare yet: it links one from the live site and
+    // rewrites nothing; the third finds the first as its spare.
+    let second = build(p, "a/site", &[]);
+    assert!(second.contains("(0 rebuilt)"), "{second}");
     let idle = build(p, "a/site", &[]);
     assert!(idle.contains("(0 rebuilt)"), "{idle}");
     assert_same_site(&p.join("a/site"), &p.join("b/site"));
+    // `d` is built once only: its first rebuild after the edit starts from links.
+    build(p, "d/site", &[]);
 
     edit_records(p);
     let after = build(p, "a/site", &[]);
@@ -120,6 +124,9 @@ fn clean_builds_are_identical_and_incremental_builds_equal_clean_ones() {
     assert!(after.contains("(3 rebuilt)"), "{after}");
     build(p, "c/site", &["--full"]);
     assert_same_site(&p.join("a/site"), &p.join("c/site"));
+    let linked = build(p, "d/site", &[]);
+    assert!(linked.contains("(3 rebuilt)"), "{linked}");
+    assert_same_site(&p.join("d/site"), &p.join("c/site"));
     assert!(!p.join("a/site/record/ins3109635").exists());
     let home = fs::read_to_string(p.join("a/site/records/index.html")).unwrap();
     assert!(home.contains("Edited"), "the edited title is listed");

@@ -127,10 +127,21 @@ pub fn build(
     };
 
     let live = read_manifest(out);
-    let spare = read_manifest(&site.spare());
-    let incremental = !options.full
-        && live.as_ref().is_some_and(|m| m.inputs == current.inputs)
-        && spare.as_ref().is_some_and(|m| m.inputs == current.inputs);
+    let mut spare = read_manifest(&site.spare());
+    let live_usable = live.as_ref().is_some_and(|m| m.inputs == current.inputs);
+    if !options.full && live_usable && !spare.as_ref().is_some_and(|m| m.inputs == current.inputs) {
+        // No usable spare generation (the first rebuild after a clean build or a fresh
+        // clone, or an interrupted one): start an empty spare. The incremental build
+        // hard-links every unchanged record into it from the live site, which costs a
+        // link per file instead of writing the whole site again.
+        if let Some(trash) = site.discard(&site.spare())? {
+            remove_tree(&trash)?;
+        }
+        fs::create_dir_all(site.spare())
+            .with_context(|| format!("cannot create {}", site.spare().display()))?;
+        spare = Some(Manifest::default());
+    }
+    let incremental = !options.full && live_usable && spare.is_some();
     let report = if incremental {
         let (live, spare) = (live.unwrap_or_default(), spare.unwrap_or_default());
         let changed = dirs
