@@ -129,7 +129,7 @@ pub fn build(
     let live = read_manifest(out);
     let mut spare = read_manifest(&site.spare());
     let live_usable = live.as_ref().is_some_and(|m| m.inputs == current.inputs);
-    if !options.full && live_usable && !spare.as_ref().is_some_and(|m| m.inputs == current.inputs) {
+    if !options.full && live_usable && spare.as_ref().is_none_or(|m| m.inputs != current.inputs) {
         // No usable spare generation (the first rebuild after a clean build or a fresh
         // clone, or an interrupted one): start an empty spare. The incremental build
         // hard-links every unchanged record into it from the live site, which costs a
