@@ -196,11 +196,23 @@ impl Command {
     }
 }
 
+/// The settings file: `--config` when given, else `hepstatic.toml` in the `--root`
+/// folder (or the current one).
+fn settings_path(cli: &Cli) -> PathBuf {
+    cli.config.clone().unwrap_or_else(|| {
+        cli.command
+            .root()
+            .unwrap_or(Path::new("."))
+            .join("hepstatic.toml")
+    })
+}
+
 /// The settings: `--config` when given (it must exist), else the project's
 /// `hepstatic.toml` when there is one, else the built-in defaults.
 fn settings(cli: &Cli) -> anyhow::Result<Config> {
-    match &cli.config {
-        Some(path) if !path.is_file() => anyhow::bail!(
+    let path = settings_path(cli);
+    if cli.config.is_some() && !path.is_file() {
+        anyhow::bail!(
             "the settings file {} does not exist (--config); leave --config out to use {}",
             path.display(),
             cli.command
@@ -208,15 +220,9 @@ fn settings(cli: &Cli) -> anyhow::Result<Config> {
                 .unwrap_or(Path::new("."))
                 .join("hepstatic.toml")
                 .display()
-        ),
-        Some(path) => Config::load(path),
-        None => Config::load(
-            &cli.command
-                .root()
-                .unwrap_or(Path::new("."))
-                .join("hepstatic.toml"),
-        ),
+        );
     }
+    Config::load(&path)
 }
 
 fn main() -> ExitCode {
@@ -255,6 +261,7 @@ fn main() -> ExitCode {
         } => {
             let options = cmd::serve::Options {
                 root: root.clone(),
+                config_path: Some(settings_path(&cli)),
                 out: site_dir(root, out),
                 bind: bind.clone(),
                 port: *port,

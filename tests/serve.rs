@@ -152,3 +152,64 @@ fn rebuilds_when_a_record_changes() {
         std::thread::sleep(Duration::from_millis(300));
     }
 }
+
+#[test]
+fn rebuilds_with_new_settings_when_hepstatic_toml_changes() {
+    let project = scratch_project(&["ins1512299"]);
+    let server = serve(project.path());
+    let http = client();
+    let home = format!("{}/", server.base);
+    assert!(
+        !http
+            .get(&home)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+            .contains("Retitled Repository")
+    );
+    let settings = project.path().join("hepstatic.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    let title_line = text
+        .lines()
+        .find(|l| l.starts_with("title = "))
+        .expect("hepstatic.toml has a [site] title")
+        .to_string();
+    std::fs::write(
+        &settings,
+        text.replace(&title_line, "title = \"Retitled Repository\""),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let body = http
+            .get(&home)
+            .send()
+            .map(|r| r.text().unwrap_or_default())
+            .unwrap_or_default();
+        if body.contains("Retitled Repository") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new settings were not used within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+#[test]
+fn a_busy_port_is_reported_before_building() {
+    let project = scratch_project(&["ins1512299"]);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let result = hepstatic(project.path(), &["serve", "--port", &port]);
+    assert_eq!(result.status.code(), Some(2));
+    let text = stderr(&result);
+    assert!(text.contains("cannot listen on 127.0.0.1"), "{text}");
+    assert!(
+        !text.contains("built "),
+        "it built before finding the port busy: {text}"
+    );
+    assert!(!project.path().join("site").exists());
+}

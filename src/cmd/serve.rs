@@ -26,6 +26,8 @@ const POLL: Duration = Duration::from_millis(700);
 
 pub struct Options {
     pub root: PathBuf,
+    /// The settings file, read again when it changes (`None`: built-in settings).
+    pub config_path: Option<PathBuf>,
     pub out: PathBuf,
     pub bind: String,
     pub port: u16,
@@ -39,6 +41,9 @@ pub struct Options {
 /// When the first build fails for a reason other than record errors, or the port
 /// cannot be bound.
 pub fn run(config: &Config, options: &Options) -> Result<i32> {
+    // The port first: a busy port is reported before minutes of building, not after.
+    let server = Server::http((options.bind.as_str(), options.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
     let code = build::run(
         config,
         &options.root,
@@ -49,8 +54,6 @@ pub fn run(config: &Config, options: &Options) -> Result<i32> {
         eprintln!("serve: nothing to serve until the records build");
         return Ok(code);
     }
-    let server = Server::http((options.bind.as_str(), options.port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
     let addr = server
         .server_addr()
         .to_ip()
@@ -62,7 +65,8 @@ pub fn run(config: &Config, options: &Options) -> Result<i32> {
 
     if options.watch {
         let (config, root, out) = (config.clone(), options.root.clone(), options.out.clone());
-        thread::spawn(move || watch(&config, &root, &out));
+        let config_path = options.config_path.clone();
+        thread::spawn(move || watch(config, config_path.as_deref(), &root, &out));
     }
     let server = Arc::new(server);
     let workers: Vec<_> = (0..4)
@@ -83,26 +87,40 @@ pub fn run(config: &Config, options: &Options) -> Result<i32> {
     Ok(0)
 }
 
-/// Rebuilds whenever the inputs' fingerprint (paths, sizes, modification times) changes.
-fn watch(config: &Config, root: &Path, out: &Path) {
-    let mut last = fingerprint(root);
+/// Rebuilds whenever the inputs' fingerprint (paths, sizes, modification times) changes,
+/// with the settings read again (a broken settings file is reported and the last good
+/// settings kept).
+fn watch(mut config: Config, config_path: Option<&Path>, root: &Path, out: &Path) {
+    let mut last = fingerprint(root, config_path);
     loop {
         thread::sleep(POLL);
-        let now = fingerprint(root);
+        let now = fingerprint(root, config_path);
         if now != last {
             last = now;
             eprintln!("serve: records changed, rebuilding");
-            if let Err(e) = build::run(config, root, out, &BuildOptions::default()) {
+            if let Some(path) = config_path {
+                match Config::load(path) {
+                    Ok(fresh) => config = fresh,
+                    Err(e) => {
+                        eprintln!("serve: {e:#}; the site stays as it was");
+                        continue;
+                    }
+                }
+            }
+            if let Err(e) = build::run(&config, root, out, &BuildOptions::default()) {
                 eprintln!("serve: rebuild failed: {e:#}");
             }
         }
     }
 }
 
-fn fingerprint(root: &Path) -> Vec<(PathBuf, u64, u128)> {
+fn fingerprint(root: &Path, config_path: Option<&Path>) -> Vec<(PathBuf, u64, u128)> {
     let mut items = Vec::new();
-    for top in ["records", "themes", "hepstatic.toml"] {
-        for entry in walkdir::WalkDir::new(root.join(top))
+    let watched = [root.join("records"), root.join("themes")]
+        .into_iter()
+        .chain(config_path.map(Path::to_path_buf));
+    for top in watched {
+        for entry in walkdir::WalkDir::new(top)
             .into_iter()
             .filter_map(Result::ok)
         {
