@@ -3,11 +3,12 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write;
 use std::hash::Hash;
 
 use crate::model::{Point, Value, Variable};
 
-use super::{quoted, sci};
+use super::{write_quoted, write_sci};
 use crate::render::formats::repr;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -116,7 +117,7 @@ fn first_fit(rows: &[Row], kinds: &[AxisKind]) -> Vec<Vec<Row>> {
     let one_range = kinds == [AxisKind::Continuous];
     let mut groups: Vec<Group> = Vec::new();
     for (row, c) in rows {
-        let key = format!("{c:?}");
+        let key: Vec<Key> = c.iter().map(Key::new).collect();
         let at = match groups.iter().position(|g| g.fits(&key, c, one_range)) {
             Some(at) => at,
             None => {
@@ -135,16 +136,37 @@ fn first_fit(rows: &[Row], kinds: &[AxisKind]) -> Vec<Vec<Row>> {
 }
 
 #[derive(Default)]
-struct Group {
+struct Group<'a> {
     rows: Vec<Row>,
-    keys: HashSet<String>,
+    keys: HashSet<Vec<Key<'a>>>,
     /// Low edge -> high edge of each bin taken, for a single continuous axis.
     ranges: BTreeMap<i64, f64>,
 }
 
-impl Group {
-    fn fits(&self, key: &str, c: &[Coord], one_range: bool) -> bool {
+impl Group<'_> {
+    fn fits(&self, key: &[Key], c: &[Coord], one_range: bool) -> bool {
         !(self.keys.contains(key) || one_range && overlaps(&self.ranges, &c[0]))
+    }
+}
+
+/// A coordinate as a hash key. Two rows share a key when their coordinates are written
+/// the same: floats compare by their bits, except that every NaN is one key (-0.0 and 0.0
+/// are two, as `0.0` and `-0.0` differ in text).
+#[derive(Hash, PartialEq, Eq)]
+enum Key<'a> {
+    Range(u64, u64),
+    Int(i64),
+    Label(&'a str),
+}
+
+impl<'a> Key<'a> {
+    fn new(c: &'a Coord) -> Key<'a> {
+        let bits = |x: f64| if x.is_nan() { f64::NAN } else { x }.to_bits();
+        match c {
+            Coord::Range(l, h) => Key::Range(bits(*l), bits(*h)),
+            Coord::Int(i) => Key::Int(*i),
+            Coord::Label(s) => Key::Label(s),
+        }
     }
 }
 
@@ -310,14 +332,25 @@ impl Axis {
         }
     }
 
-    /// `[e1, e2, ...]` as YODA writes edges.
-    pub(super) fn render(&self) -> String {
-        let items: Vec<String> = match self {
-            Axis::Continuous(e) => e.iter().map(|&x| sci(x)).collect(),
-            Axis::Integer(d) => d.values.iter().map(|x| x.to_string()).collect(),
-            Axis::Label(d) => d.values.iter().map(|s| quoted(s)).collect(),
-        };
-        format!("[{}]", items.join(", "))
+    /// `[e1, e2, ...]` as YODA writes edges, appended to `out`.
+    pub(super) fn render(&self, out: &mut String) {
+        fn items<T>(out: &mut String, items: &[T], write: impl Fn(&mut String, &T)) {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write(out, item);
+            }
+        }
+        out.push('[');
+        match self {
+            Axis::Continuous(e) => items(out, e, |out, &x| write_sci(out, x)),
+            Axis::Integer(d) => items(out, &d.values, |out, x| {
+                let _ = write!(out, "{x}");
+            }),
+            Axis::Label(d) => items(out, &d.values, |out, s| write_quoted(out, s)),
+        }
+        out.push(']');
     }
 }
 
