@@ -231,7 +231,7 @@ pub(crate) fn test_values() -> Vec<f64> {
         -f64::MIN_POSITIVE,
         5e-324,
         -5e-324,
-        2.2250738585072009e-308,
+        f64::MIN_POSITIVE.next_down(),
         f64::MAX,
         f64::MIN,
         f64::EPSILON,
