@@ -3,12 +3,13 @@
 //! Run by hand, not a test:
 //!
 //! ```sh
-//! cargo run --release --example format_throughput -- /tmp/corpus100 [ROUNDS]
+//! cargo run --release --example format_throughput -- /tmp/corpus100 [ROUNDS] [WRITER]
 //! ```
 //!
 //! The tree is loaded once; then, per writer, every table is written `ROUNDS` times (3 by
 //! default) on one thread, and the median round is printed with the bytes it wrote. A
 //! checksum of the output is printed too, so two builds can be compared for equal output.
+//! `WRITER` (`yaml`, `json`, `csv` or `yoda`) runs that one only, e.g. under a profiler.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -21,10 +22,14 @@ type Writer = fn(&Table, &TableData, usize) -> String;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().expect("usage: format_throughput ROOT [ROUNDS]"));
+    let root = PathBuf::from(
+        args.next()
+            .expect("usage: format_throughput ROOT [ROUNDS] [WRITER]"),
+    );
     let rounds: usize = args
         .next()
         .map_or(3, |r| r.parse().expect("ROUNDS is a number"));
+    let only = args.next();
 
     let loaded = load(&root, &Options::default()).expect("the tree loads");
     let tables: Vec<(&Table, &TableData)> = loaded
@@ -47,6 +52,9 @@ fn main() {
     ];
     let mut total = Duration::ZERO;
     for (name, write) in writers {
+        if only.as_ref().is_some_and(|o| o != name) {
+            continue;
+        }
         let mut times = Vec::new();
         let (mut bytes, mut sum) = (0usize, 0u64);
         for _ in 0..rounds {

@@ -15,7 +15,7 @@
 mod binning;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use crate::model::{Point, RecordMeta, Resource, Table, TableData, Value, Variable};
@@ -23,7 +23,7 @@ use crate::render::number::{Shortest, write_c_exp};
 
 use super::yaml::{double_quoted, is_plain_syntax};
 use super::{error_labels, sides};
-use binning::{Axis, AxisKind, Row, axes, axis_kind, bin_index, coords, groups};
+use binning::{Axis, AxisKind, MAX_AXES, Row, axes, axis_kind, bin_index, coords, groups};
 
 /// What the YODA writer needs besides the table.
 #[derive(Clone, Debug)]
@@ -75,7 +75,7 @@ pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -
         extra_y: data.dependent.len(),
         notes: Vec::new(),
     };
-    if data.independent.len() > 3 {
+    if data.independent.len() > MAX_AXES {
         // YODA's binned estimates (and Rivet) go up to three axes.
         writer.notes.push(format!(
             "{} independent variables: YODA objects have at most 3 axes, nothing written",
@@ -90,7 +90,7 @@ pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -
         .map(|p| 2 + 2 * p.errors.len())
         .sum();
     let mut text = String::with_capacity(1024 * data.dependent.len() + 20 * cells);
-    if data.independent.len() <= 3 {
+    if data.independent.len() <= MAX_AXES {
         for (j, dep) in data.dependent.iter().enumerate() {
             writer.write_objects(&mut text, j, dep);
         }
@@ -135,7 +135,7 @@ impl Writer<'_> {
                 // object numbered after all dependent variables, so no path collides.
                 self.extra_y += 1;
                 let id = object_id(table_index, self.extra_y);
-                let rows = rows_text(rows.iter().map(|&(row, _)| row + 1));
+                let rows = rows_text(rows.iter().map(|r| r.0 + 1));
                 self.notes.push(format!(
                     "{what}, {rows}: the bin repeats or overlaps an earlier row's, written as {id}"
                 ));
@@ -273,22 +273,22 @@ impl<'a> Estimate<'a> {
         dep: &'a Variable,
         what: &str,
         kinds: &[AxisKind],
-        rows: &[Row],
+        rows: &[&Row],
         notes: &mut Vec<String>,
     ) -> Option<Estimate<'a>> {
         let axes = axes(kinds, rows)?;
         let mut bins = vec![None; axes.iter().map(Axis::size).product()];
-        let mut filled: Vec<HashSet<usize>> = vec![HashSet::new(); axes.len()];
+        let mut filled: Vec<Vec<bool>> = axes.iter().map(|a| vec![false; a.size()]).collect();
         let (mut wide, mut text, mut one_sided) = (Vec::new(), Vec::new(), Vec::new());
-        for (row, c) in rows {
+        for &(row, ref c) in rows.iter().copied() {
             let (global, each) = bin_index(&axes, c);
-            for (d, i) in each.into_iter().enumerate() {
-                filled[d].insert(i);
+            for (d, &i) in each.iter().take(axes.len()).enumerate() {
+                filled[d][i] = true;
             }
             if axes.iter().zip(c).any(|(axis, c)| axis.spans(c)) {
                 wide.push(row + 1);
             }
-            let (content, loss) = content(&dep.values[*row]);
+            let (content, loss) = content(&dep.values[row]);
             match loss {
                 Some(Loss::Text) => text.push(row + 1),
                 Some(Loss::OneSided) => one_sided.push(row + 1),
@@ -412,7 +412,7 @@ impl<'a> Estimate<'a> {
 
 /// The bins to mask: on a continuous axis, a regular bin that no row fills is a gap
 /// between bins (not a bin measured as zero), masked across the other axes.
-fn masked(axes: &[Axis], filled: &[HashSet<usize>], bins: usize) -> Vec<usize> {
+fn masked(axes: &[Axis], filled: &[Vec<bool>], bins: usize) -> Vec<usize> {
     let sizes: Vec<usize> = axes.iter().map(Axis::size).collect();
     (0..bins)
         .filter(|&global| {
@@ -420,7 +420,7 @@ fn masked(axes: &[Axis], filled: &[HashSet<usize>], bins: usize) -> Vec<usize> {
             axes.iter().enumerate().any(|(d, axis)| {
                 let i = rest % sizes[d];
                 rest /= sizes[d];
-                axis.is_inner(i) && !filled[d].contains(&i)
+                axis.is_inner(i) && !filled[d][i]
             })
         })
         .collect()
@@ -431,7 +431,11 @@ fn masked(axes: &[Axis], filled: &[HashSet<usize>], bins: usize) -> Vec<usize> {
 fn cell(out: &mut String, write: impl FnOnce(&mut String)) {
     let start = out.len();
     write(out);
-    let width = out[start..].chars().count();
+    // Characters, not bytes: a UTF-8 continuation byte starts no character.
+    let width = out.as_bytes()[start..]
+        .iter()
+        .filter(|&&b| (b as i8) >= -0x40)
+        .count();
     for _ in width..13 {
         out.push(' ');
     }
