@@ -37,6 +37,8 @@ pub(crate) fn write_repr(out: &mut String, x: f64) {
     }
     if may_tie(x) {
         // Rust's `Debug`, which the spelling has always come from, with Python's exponent.
+        // TODO: at an exact tie Python keeps the even digit (`1.6450881958007812e-05`)
+        // and Rust does not (`...813e-05`); zmij alone would match Python.
         let start = out.len();
         let _ = write!(out, "{x:?}");
         if let Some(e) = out[start..].find('e') {

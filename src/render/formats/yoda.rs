@@ -82,7 +82,7 @@ pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -
             data.independent.len()
         ));
     }
-    // About 40 bytes a bin and error source, for the buffer to grow rarely.
+    // About 20 bytes a table cell (13 wide and a tab), for the buffer to grow rarely.
     let cells: usize = data
         .dependent
         .iter()
@@ -95,8 +95,7 @@ pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -
             writer.write_objects(&mut text, j, dep);
         }
     }
-    // Objects are separated by a blank line and a newline more (as the reference
-    // writes them), and the file ends with an empty line.
+    // The file ends with an empty line, as the reference's does.
     if !text.is_empty() {
         text.push('\n');
     }
@@ -149,6 +148,8 @@ impl Writer<'_> {
             };
             let path = format!("/REF/{}/{id}", self.options.analysis);
             let notes = annotations(self.table, dep, &path, &estimate.type_name(), self.options);
+            // Each object ends its last line; two empty lines part it from the next, as
+            // in the reference.
             if !out.is_empty() {
                 out.push_str("\n\n");
             }
