@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use hepstatic::load::{Options, load_data, load_record, load_submission};
 use hepstatic::model::{Table, TableData, UncertaintyKind, Value};
 use hepstatic::render::formats::csv::{CsvOptions, table_csv, table_csv_with};
-use hepstatic::render::formats::json::{table_json, to_string};
+use hepstatic::render::formats::json::table_json;
 use hepstatic::render::formats::yaml::table_yaml;
 use hepstatic::render::formats::yoda::{YodaOptions, rivet_analysis, table_yoda_with};
 
@@ -279,7 +279,7 @@ fn check_yaml(table: &Table, data: &TableData, scratch: &Path) {
 }
 
 fn check_json(table: &Table, data: &TableData) {
-    let text = to_string(&table_json(table, data));
+    let text = table_json(table, data);
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let as_value = |j: &serde_json::Value| match j {
         serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),

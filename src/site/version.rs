@@ -332,7 +332,7 @@ fn write_table_files(
                 yaml_text.as_bytes(),
                 out,
             )?;
-            let json_text = json_format::to_string(&json_format::table_json(table, data));
+            let json_text = json_format::table_json(table, data);
             put(
                 "json",
                 links::table_file(id, n, k, "json"),

@@ -15,9 +15,11 @@
 //! - qualifier values sit under their own variable's column even when there are several
 //!   independent variables, and every field is quoted per RFC 4180 when needed.
 
-use crate::model::{Point, Table, TableData, Value, Variable};
+use std::borrow::Cow;
 
-use super::{error_labels, repr, sides, value_text};
+use crate::model::{Table, TableData, Value, Variable};
+
+use super::{error_labels, sides, write_repr, write_value_text};
 
 /// How to write the CSV.
 #[derive(Clone, Debug)]
@@ -48,7 +50,7 @@ pub fn table_csv(table: &Table, data: &TableData) -> String {
 
 /// The table as CSV, written as `options` say.
 pub fn table_csv_with(table: &Table, data: &TableData, options: &CsvOptions) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(capacity(data, options.pack));
     write_metadata(&mut out, table, options);
 
     let x_columns: Vec<Column> = data.independent.iter().map(Column::independent).collect();
@@ -66,9 +68,22 @@ pub fn table_csv_with(table: &Table, data: &TableData, options: &CsvOptions) -> 
     out
 }
 
+/// A guess at the text's length, so that the buffer grows rarely: about 20 bytes a field.
+fn capacity(data: &TableData, pack: bool) -> usize {
+    let fields = |v: &Variable| 1 + 2 * v.values.first().map_or(0, |p| p.errors.len());
+    let x: usize = data.independent.iter().map(|v| fields(v) + 2).sum();
+    let y: usize = data.dependent.iter().map(fields).sum();
+    let blocks = if pack { 1 } else { data.dependent.len() };
+    512 + 20 * data.rows() * (x * blocks + y)
+}
+
 fn write_metadata(out: &mut String, table: &Table, options: &CsvOptions) {
     let mut line = |key: &str, text: &str| {
-        out.push_str(&format!("#: {key}: {}\n", one_line(text)));
+        out.push_str("#: ");
+        out.push_str(key);
+        out.push_str(": ");
+        push_one_line(out, text);
+        out.push('\n');
     };
     if let Some(doi) = &options.table_doi {
         line("table_doi", doi);
@@ -97,12 +112,17 @@ fn write_metadata(out: &mut String, table: &Table, options: &CsvOptions) {
     }
 }
 
-/// Text on one line: a line break inside a `#:` line would start a data row.
-fn one_line(text: &str) -> String {
-    text.split(['\n', '\r'])
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Text on one line: a line break inside a `#:` line would start a data row, so the
+/// lines are joined by spaces, empty ones dropped.
+fn push_one_line(out: &mut String, text: &str) {
+    let mut lines = text.split(['\n', '\r']).filter(|l| !l.is_empty());
+    if let Some(first) = lines.next() {
+        out.push_str(first);
+    }
+    for line in lines {
+        out.push(' ');
+        out.push_str(line);
+    }
 }
 
 /// One group of columns: an independent variable (one or three columns) or a dependent
@@ -110,7 +130,7 @@ fn one_line(text: &str) -> String {
 struct Column<'a> {
     var: &'a Variable,
     binned: bool,
-    labels: Vec<String>,
+    labels: Vec<Cow<'a, str>>,
 }
 
 impl<'a> Column<'a> {
@@ -129,7 +149,7 @@ impl<'a> Column<'a> {
 
     fn dependent(var: &'a Variable) -> Column<'a> {
         // Uncertainty columns in the order their labels first appear.
-        let mut labels: Vec<String> = Vec::new();
+        let mut labels: Vec<Cow<str>> = Vec::new();
         for point in &var.values {
             for label in error_labels(point) {
                 if !labels.contains(&label) {
@@ -144,18 +164,28 @@ impl<'a> Column<'a> {
         }
     }
 
-    fn headers(&self, out: &mut Vec<String>) {
+    fn headers(&self, record: &mut Record) {
         let header = self.var.header();
+        record.text(&header);
         if self.binned {
-            out.push(header.clone());
-            out.push(format!("{header} LOW"));
-            out.push(format!("{header} HIGH"));
-        } else {
-            out.push(header);
+            record.field(|out| {
+                out.push_str(&header);
+                out.push_str(" LOW");
+            });
+            record.field(|out| {
+                out.push_str(&header);
+                out.push_str(" HIGH");
+            });
         }
         for label in &self.labels {
-            out.push(format!("{label} +"));
-            out.push(format!("{label} -"));
+            record.field(|out| {
+                out.push_str(label);
+                out.push_str(" +");
+            });
+            record.field(|out| {
+                out.push_str(label);
+                out.push_str(" -");
+            });
         }
     }
 
@@ -164,15 +194,13 @@ impl<'a> Column<'a> {
         own + 2 * self.labels.len()
     }
 
-    fn cells(&self, row: usize, independent: bool, out: &mut Vec<String>) {
+    /// The fields of `row`; `errors` is scratch space, one (plus, minus) per label.
+    fn cells(&self, row: usize, record: &mut Record, errors: &mut Vec<Sides>) {
         let point = self.var.values.get(row);
-        if independent {
-            x_cells(point, self.binned, out);
-            return;
-        }
         let value = point.and_then(|p| p.value.as_ref()).map(|v| &v.value);
-        out.push(value.map(value_text).unwrap_or_default());
-        let mut errors = vec![(None, None); self.labels.len()];
+        record.value(value);
+        errors.clear();
+        errors.resize(self.labels.len(), (None, None));
         if let Some(p) = point {
             let number = value.and_then(Value::as_f64);
             for (label, u) in error_labels(p).iter().zip(&p.errors) {
@@ -181,43 +209,50 @@ impl<'a> Column<'a> {
                 }
             }
         }
-        for (plus, minus) in errors {
-            out.push(plus.map(repr).unwrap_or_default());
-            out.push(minus.map(repr).unwrap_or_default());
+        for &(plus, minus) in errors.iter() {
+            record.number(plus);
+            record.number(minus);
+        }
+    }
+
+    /// The centre (and edges) of one independent-variable entry.
+    fn x_cells(&self, row: usize, record: &mut Record) {
+        let point = self.var.values.get(row);
+        let value = point.and_then(|p| p.value.as_ref()).map(|v| &v.value);
+        match point.and_then(|p| p.bin.as_ref()) {
+            Some(bin) => {
+                let (low, high) = (&bin.low.value, &bin.high.value);
+                match value {
+                    Some(v) => record.value(Some(v)),
+                    None => record.number(centre(low, high)),
+                }
+                if self.binned {
+                    record.value(Some(low));
+                    record.value(Some(high));
+                }
+            }
+            None => {
+                // A plain value is a bin of zero width in the LOW/HIGH columns.
+                let width = if self.binned { 3 } else { 1 };
+                for _ in 0..width {
+                    record.value(value);
+                }
+            }
         }
     }
 }
 
-/// The centre (and edges) of one independent-variable entry.
-fn x_cells(point: Option<&Point>, binned: bool, out: &mut Vec<String>) {
-    let value = point
-        .and_then(|p| p.value.as_ref())
-        .map(|v| value_text(&v.value));
-    match point.and_then(|p| p.bin.as_ref()) {
-        Some(bin) => {
-            out.push(value.unwrap_or_else(|| centre(&bin.low.value, &bin.high.value)));
-            if binned {
-                out.push(value_text(&bin.low.value));
-                out.push(value_text(&bin.high.value));
-            }
-        }
-        None => {
-            // A plain value is a bin of zero width in the LOW/HIGH columns.
-            let value = value.unwrap_or_default();
-            let width = if binned { 3 } else { 1 };
-            out.extend(std::iter::repeat_n(value, width));
-        }
-    }
-}
+/// The (plus, minus) sides of one uncertainty, absolute.
+type Sides = (Option<f64>, Option<f64>);
 
 /// The middle of a bin. An open bin has no middle: its finite edge stands in, so the
 /// column stays finite (the reference writes `inf`, case c05). Text edges give nothing.
-fn centre(low: &Value, high: &Value) -> String {
+fn centre(low: &Value, high: &Value) -> Option<f64> {
     match (low.as_f64(), high.as_f64()) {
-        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => repr(0.5 * (l + h)),
-        (Some(l), Some(_)) if l.is_finite() => repr(l),
-        (Some(_), Some(h)) if h.is_finite() => repr(h),
-        _ => String::new(),
+        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => Some(0.5 * (l + h)),
+        (Some(l), Some(_)) if l.is_finite() => Some(l),
+        (Some(_), Some(h)) if h.is_finite() => Some(h),
+        _ => None,
     }
 }
 
@@ -226,15 +261,17 @@ fn write_block(out: &mut String, xs: &[Column], deps: &[&Variable], rows: usize,
     let ys: Vec<Column> = deps.iter().map(|v| Column::dependent(v)).collect();
     write_qualifiers(out, xs, &ys, sep);
 
-    let mut header = Vec::new();
+    let mut header = Record::new(out, sep);
     xs.iter().chain(&ys).for_each(|c| c.headers(&mut header));
-    push_record(out, &header, sep);
+    header.end();
 
+    let mut errors = Vec::new();
     for row in 0..rows {
-        let mut cells = Vec::new();
-        xs.iter().for_each(|c| c.cells(row, true, &mut cells));
-        ys.iter().for_each(|c| c.cells(row, false, &mut cells));
-        push_record(out, &cells, sep);
+        let mut record = Record::new(out, sep);
+        xs.iter().for_each(|c| c.x_cells(row, &mut record));
+        ys.iter()
+            .for_each(|c| c.cells(row, &mut record, &mut errors));
+        record.end();
     }
 }
 
@@ -253,7 +290,9 @@ fn write_qualifiers(out: &mut String, xs: &[Column], ys: &[Column], sep: char) {
     }
     let x_width: usize = xs.iter().map(Column::width).sum();
     for name in names {
-        let mut fields = vec![name.clone()];
+        out.push_str("#: ");
+        let mut record = Record::new(out, sep);
+        record.text(&name);
         let mut column = x_width;
         for y in ys {
             let value = y
@@ -264,15 +303,25 @@ fn write_qualifiers(out: &mut String, xs: &[Column], ys: &[Column], sep: char) {
             if let Some(q) = value {
                 // The name takes the first column; with no independent variable the
                 // value follows it directly, as the reference writes it.
-                if fields.len() < column {
-                    fields.resize(column, String::new());
+                while record.fields < column {
+                    record.field(|_| {});
                 }
-                fields.push(q.value.clone());
+                record.text(&q.value);
             }
             column += y.width();
         }
-        out.push_str("#: ");
-        push_record(out, &fields, sep);
+        record.end();
+    }
+}
+
+/// Does a field hold the separator, a quote or a line break?
+fn needs_quotes(field: &str, sep: char) -> bool {
+    match u8::try_from(sep) {
+        // A byte scan, much quicker than a search for four characters.
+        Ok(sep) if sep.is_ascii() => field
+            .bytes()
+            .any(|b| b == sep || b == b'"' || b == b'\n' || b == b'\r'),
+        _ => field.contains([sep, '"', '\n', '\r']),
     }
 }
 
@@ -283,29 +332,74 @@ fn qualifier_name(name: &str, units: Option<&str>) -> String {
     }
 }
 
-/// One CSV record and its line end. Fields holding the separator, a quote or a line
-/// break are quoted, quotes doubled (RFC 4180). A record of one empty field is written
-/// `""`, since an empty line is no record at all to CSV readers.
-fn push_record(out: &mut String, fields: &[String], sep: char) {
-    if let [only] = fields
-        && only.is_empty()
-    {
-        out.push_str("\"\"\n");
-        return;
-    }
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(sep);
+/// One CSV record being written straight into the file's text. Fields holding the
+/// separator, a quote or a line break are quoted, quotes doubled (RFC 4180). A record of
+/// one empty field is written `""`, since an empty line is no record at all to CSV
+/// readers.
+struct Record<'o> {
+    out: &'o mut String,
+    sep: char,
+    /// Where the record starts in `out`.
+    start: usize,
+    fields: usize,
+}
+
+impl<'o> Record<'o> {
+    fn new(out: &'o mut String, sep: char) -> Record<'o> {
+        let start = out.len();
+        Record {
+            out,
+            sep,
+            start,
+            fields: 0,
         }
-        if field.contains([sep, '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(field);
+    }
+
+    /// A field that `write` appends to the text, quoted afterwards if it needs quotes
+    /// (rare: numbers never do unless the separator is a digit, `.`, `e` or `-`).
+    fn field(&mut self, write: impl FnOnce(&mut String)) {
+        if self.fields > 0 {
+            self.out.push(self.sep);
+        }
+        self.fields += 1;
+        let at = self.out.len();
+        write(self.out);
+        if needs_quotes(&self.out[at..], self.sep) {
+            let field = self.out.split_off(at);
+            self.out.push('"');
+            self.out.push_str(&field.replace('"', "\"\""));
+            self.out.push('"');
         }
     }
-    out.push('\n');
+
+    fn text(&mut self, text: &str) {
+        self.field(|out| out.push_str(text));
+    }
+
+    /// A value as [`super::repr`] spells numbers; empty when absent.
+    fn value(&mut self, value: Option<&Value>) {
+        self.field(|out| {
+            if let Some(v) = value {
+                write_value_text(out, v);
+            }
+        });
+    }
+
+    /// A number as [`super::repr`] spells it; empty when absent.
+    fn number(&mut self, x: Option<f64>) {
+        self.field(|out| {
+            if let Some(x) = x {
+                write_repr(out, x);
+            }
+        });
+    }
+
+    fn end(self) {
+        if self.fields == 1 && self.out.len() == self.start {
+            self.out.push_str("\"\"");
+        }
+        self.out.push('\n');
+    }
 }
 
 #[cfg(test)]

@@ -9,150 +9,225 @@
 //! JSON has no infinity and no NaN. Open bin edges are written as the strings `"inf"` and
 //! `"-inf"`, as hepdata.net does; a NaN (which the checker rejects) would be `"nan"`,
 //! never a bare token that strict parsers refuse.
-
-use serde_json::{Map, Value as Json, json};
+//!
+//! The shape is fixed, so the text is written directly rather than built as a
+//! `serde_json::Value` first (tables run to 40,000 points). It is the text serde_json
+//! writes for that shape: compact, keys in the order above, strings escaped by serde_json
+//! itself and numbers spelled by the same zmij call.
 
 use crate::model::{Amount, Point, Qualifier, Table, TableData, UncertaintyKind, Value, Variable};
 
-use super::percent_text;
+use super::write_percent_text;
 
-/// The table and its data as one JSON object.
-pub fn table_json(table: &Table, data: &TableData) -> Json {
-    let mut top = Map::new();
-    top.insert("name".into(), json!(table.name.value));
-    top.insert(
-        "description".into(),
-        json!(table.description.as_deref().unwrap_or("")),
-    );
+/// The table and its data as one compact JSON object, with a final newline (tables can
+/// be long; browsers and `jq` indent it for reading).
+pub fn table_json(table: &Table, data: &TableData) -> String {
+    let mut out = String::with_capacity(capacity(data));
+    out.push_str("{\"name\":");
+    string(&mut out, &table.name.value);
+    out.push_str(",\"description\":");
+    string(&mut out, table.description.as_deref().unwrap_or(""));
     if let Some(location) = &table.location {
-        top.insert("location".into(), json!(location));
+        out.push_str(",\"location\":");
+        string(&mut out, location);
     }
-    let keywords: Vec<Json> = table
-        .keywords
-        .iter()
-        .map(|k| {
-            let values: Vec<&str> = k.values.iter().map(|v| v.value.as_str()).collect();
-            json!({"name": k.name.value, "values": values})
-        })
-        .collect();
-    top.insert("keywords".into(), Json::Array(keywords));
-    if let Json::Object(variables) = data_json(data) {
-        top.extend(variables);
+    out.push_str(",\"keywords\":[");
+    for (i, keyword) in table.keywords.iter().enumerate() {
+        comma(&mut out, i);
+        out.push_str("{\"name\":");
+        string(&mut out, &keyword.name.value);
+        out.push_str(",\"values\":[");
+        for (j, value) in keyword.values.iter().enumerate() {
+            comma(&mut out, j);
+            string(&mut out, &value.value);
+        }
+        out.push_str("]}");
     }
-    Json::Object(top)
+    out.push_str("],");
+    variables(&mut out, data);
+    out.push_str("}\n");
+    out
 }
 
-/// The data alone, as a HEPData JSON data file holds them.
-pub fn data_json(data: &TableData) -> Json {
-    let independent: Vec<Json> = data.independent.iter().map(|v| variable(v, true)).collect();
-    let dependent: Vec<Json> = data.dependent.iter().map(|v| variable(v, false)).collect();
-    json!({
-        "independent_variables": independent,
-        "dependent_variables": dependent,
-    })
+/// The data alone, as a HEPData JSON data file holds them, with a final newline.
+pub fn data_json(data: &TableData) -> String {
+    let mut out = String::with_capacity(capacity(data));
+    out.push('{');
+    variables(&mut out, data);
+    out.push_str("}\n");
+    out
 }
 
-/// Compact JSON text with a final newline (tables can be long; browsers and `jq`
-/// indent it for reading).
-pub fn to_string(value: &Json) -> String {
-    let mut text = value.to_string();
-    text.push('\n');
-    text
+/// A guess at the text's length, so that the buffer grows rarely.
+fn capacity(data: &TableData) -> usize {
+    let points = data.independent.iter().chain(&data.dependent);
+    256 + points
+        .flat_map(|v| &v.values)
+        .map(|p| 40 + 40 * p.errors.len())
+        .sum::<usize>()
 }
 
-fn variable(var: &Variable, independent: bool) -> Json {
-    let mut header = Map::new();
-    header.insert("name".into(), json!(var.name.value));
+/// `"independent_variables":[...],"dependent_variables":[...]`
+fn variables(out: &mut String, data: &TableData) {
+    out.push_str("\"independent_variables\":[");
+    for (i, var) in data.independent.iter().enumerate() {
+        comma(out, i);
+        variable(out, var, true);
+    }
+    out.push_str("],\"dependent_variables\":[");
+    for (i, var) in data.dependent.iter().enumerate() {
+        comma(out, i);
+        variable(out, var, false);
+    }
+    out.push(']');
+}
+
+fn variable(out: &mut String, var: &Variable, independent: bool) {
+    out.push_str("{\"header\":{\"name\":");
+    string(out, &var.name.value);
     if let Some(units) = &var.units {
-        header.insert("units".into(), json!(units));
+        out.push_str(",\"units\":");
+        string(out, units);
     }
-    let mut out = Map::new();
-    out.insert("header".into(), Json::Object(header));
+    out.push('}');
     if !independent {
-        let qualifiers: Vec<Json> = var.qualifiers.iter().map(qualifier).collect();
-        out.insert("qualifiers".into(), Json::Array(qualifiers));
+        out.push_str(",\"qualifiers\":[");
+        for (i, q) in var.qualifiers.iter().enumerate() {
+            comma(out, i);
+            qualifier(out, q);
+        }
+        out.push(']');
     }
-    let values: Vec<Json> = var.values.iter().map(point).collect();
-    out.insert("values".into(), Json::Array(values));
-    Json::Object(out)
+    out.push_str(",\"values\":[");
+    for (i, p) in var.values.iter().enumerate() {
+        comma(out, i);
+        point(out, p);
+    }
+    out.push_str("]}");
 }
 
-fn qualifier(q: &Qualifier) -> Json {
-    let mut out = Map::new();
-    out.insert("name".into(), json!(q.name));
-    out.insert("value".into(), json!(q.value));
+fn qualifier(out: &mut String, q: &Qualifier) {
+    out.push_str("{\"name\":");
+    string(out, &q.name);
+    out.push_str(",\"value\":");
+    string(out, &q.value);
     if let Some(units) = &q.units {
-        out.insert("units".into(), json!(units));
+        out.push_str(",\"units\":");
+        string(out, units);
     }
-    Json::Object(out)
+    out.push('}');
 }
 
-fn point(p: &Point) -> Json {
-    let mut out = Map::new();
+fn point(out: &mut String, p: &Point) {
+    // Keys are written with a leading comma except the first.
+    let mut first = true;
+    let mut key = |out: &mut String, name: &str| {
+        out.push_str(if first { "{\"" } else { ",\"" });
+        out.push_str(name);
+        out.push_str("\":");
+        first = false;
+    };
     if let Some(v) = &p.value {
-        out.insert("value".into(), value(&v.value));
+        key(out, "value");
+        value(out, &v.value);
     }
     if let Some(bin) = &p.bin {
-        out.insert("low".into(), value(&bin.low.value));
-        out.insert("high".into(), value(&bin.high.value));
+        key(out, "low");
+        value(out, &bin.low.value);
+        key(out, "high");
+        value(out, &bin.high.value);
     }
     if !p.errors.is_empty() {
-        let errors = p
-            .errors
-            .iter()
-            .map(|u| {
-                let mut e = Map::new();
-                match &u.kind {
-                    UncertaintyKind::Symmetric(a) => {
-                        e.insert("symerror".into(), amount(a));
-                    }
-                    UncertaintyKind::Asymmetric { plus, minus } => {
-                        e.insert(
-                            "asymerror".into(),
-                            json!({"plus": amount(plus), "minus": amount(minus)}),
-                        );
-                    }
+        key(out, "errors");
+        out.push('[');
+        for (i, u) in p.errors.iter().enumerate() {
+            comma(out, i);
+            match &u.kind {
+                UncertaintyKind::Symmetric(a) => {
+                    out.push_str("{\"symerror\":");
+                    amount(out, a);
                 }
-                if let Some(label) = &u.label {
-                    e.insert("label".into(), json!(label));
+                UncertaintyKind::Asymmetric { plus, minus } => {
+                    out.push_str("{\"asymerror\":{\"plus\":");
+                    amount(out, plus);
+                    out.push_str(",\"minus\":");
+                    amount(out, minus);
+                    out.push('}');
                 }
-                Json::Object(e)
-            })
-            .collect();
-        out.insert("errors".into(), Json::Array(errors));
+            }
+            if let Some(label) = &u.label {
+                out.push_str(",\"label\":");
+                string(out, label);
+            }
+            out.push('}');
+        }
+        out.push(']');
     }
-    Json::Object(out)
+    if first {
+        out.push('{');
+    }
+    out.push('}');
 }
 
-fn value(v: &Value) -> Json {
+fn value(out: &mut String, v: &Value) {
     match v {
-        Value::Number(x) => number(*x),
-        Value::Text(t) => json!(t),
+        Value::Number(x) => number(out, *x),
+        Value::Text(t) => string(out, t),
     }
 }
 
-fn amount(a: &Amount) -> Json {
+fn amount(out: &mut String, a: &Amount) {
     match a {
-        Amount::Absolute(x) => number(*x),
-        Amount::Percent(p) => json!(percent_text(*p)),
-        Amount::Empty => json!(""),
+        Amount::Absolute(x) => number(out, *x),
+        Amount::Percent(p) => {
+            out.push('"');
+            write_percent_text(out, *p);
+            out.push('"');
+        }
+        Amount::Empty => out.push_str("\"\""),
     }
 }
 
 /// A finite number as a JSON number; the three values JSON cannot hold as strings.
-fn number(x: f64) -> Json {
-    match serde_json::Number::from_f64(x) {
-        Some(n) => Json::Number(n),
-        None if x.is_nan() => json!("nan"),
-        None if x > 0.0 => json!("inf"),
-        None => json!("-inf"),
+fn number(out: &mut String, x: f64) {
+    if x.is_finite() {
+        // serde_json's own spelling of an `f64`.
+        out.push_str(zmij::Buffer::new().format_finite(x));
+    } else if x.is_nan() {
+        out.push_str("\"nan\"");
+    } else if x > 0.0 {
+        out.push_str("\"inf\"");
+    } else {
+        out.push_str("\"-inf\"");
+    }
+}
+
+/// A JSON string. Text that needs no escape (nearly all) is copied as it is; the rest
+/// goes through serde_json, so escapes are spelled as serde_json spells them.
+fn string(out: &mut String, text: &str) {
+    let plain = !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+    if plain {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else if let Ok(quoted) = serde_json::to_string(text) {
+        out.push_str(&quoted);
+    }
+}
+
+fn comma(out: &mut String, i: usize) {
+    if i > 0 {
+        out.push(',');
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value as Json, json};
+
     use super::*;
-    use crate::model::{Bin, Pos, Spanned, Uncertainty};
+    use crate::model::{Bin, Keyword, Pos, Spanned, Uncertainty};
+    use crate::render::formats::fixture::table;
 
     fn num(x: f64) -> Spanned<Value> {
         Spanned::new(Value::Number(x), Pos::NONE)
@@ -207,7 +282,7 @@ mod tests {
 
     #[test]
     fn open_bins_and_nan_are_strings() {
-        let text = to_string(&data_json(&sample()));
+        let text = data_json(&sample());
         // Strict JSON: it parses back, and no bare NaN or Infinity token is in it.
         let back: Json = serde_json::from_str(&text).unwrap();
         assert!(
@@ -232,11 +307,60 @@ mod tests {
             value: "13000".into(),
             units: Some("GeV".into()),
         });
-        let v = data_json(&data);
+        let v: Json = serde_json::from_str(&data_json(&data)).unwrap();
         assert_eq!(
             v["dependent_variables"][0]["qualifiers"][0],
             json!({"name": "SQRT(S)", "value": "13000", "units": "GeV"})
         );
         assert!(v["independent_variables"][0].get("qualifiers").is_none());
+    }
+
+    /// serde_json reads the text back and writes it again (keys kept in order): the same
+    /// bytes, so escapes, number spellings and key order are serde_json's.
+    #[test]
+    fn the_text_is_what_serde_json_writes() {
+        let odd = "quote \" backslash \\ tab \t nl \n cr \r \u{1} \u{1f} \u{7f} é ∞ 𝜋 </script>";
+        let mut data = sample();
+        data.dependent[0].name.value = odd.into();
+        data.dependent[0].qualifiers.push(Qualifier {
+            name: odd.into(),
+            value: "\u{8}\u{c}".into(),
+            units: None,
+        });
+        let numbers = crate::render::number::test_values();
+        data.independent[0].values = numbers
+            .iter()
+            .filter(|x| x.is_finite())
+            .take(5000)
+            .map(|&x| Point {
+                value: Some(num(x)),
+                bin: None,
+                errors: vec![Uncertainty {
+                    label: Some(odd.into()),
+                    kind: UncertaintyKind::Asymmetric {
+                        plus: Amount::Percent(x),
+                        minus: Amount::Absolute(-x),
+                    },
+                    pos: Pos::NONE,
+                }],
+                pos: Pos::NONE,
+            })
+            .collect();
+        let mut t = table(odd);
+        t.location = Some("Figure 3 \"left\"".into());
+        t.keywords = vec![Keyword {
+            name: Spanned::new("observables".into(), Pos::NONE),
+            values: vec![Spanned::new(odd.into(), Pos::NONE)],
+        }];
+
+        let text = table_json(&t, &data);
+        let back: Json = serde_json::from_str(&text).unwrap();
+        assert_eq!(text, back.to_string() + "\n");
+        assert_eq!(back["location"], "Figure 3 \"left\"");
+        assert_eq!(back["dependent_variables"][0]["header"]["name"], odd);
+
+        let empty = table_json(&t, &TableData::default());
+        let end = "\"independent_variables\":[],\"dependent_variables\":[]}\n";
+        assert!(empty.ends_with(end), "{empty}");
     }
 }

@@ -10,63 +10,104 @@ pub mod json;
 pub mod yaml;
 pub mod yoda;
 
-use crate::model::{Amount, Point, UncertaintyKind, Value};
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use crate::model::{Amount, Point, Uncertainty, UncertaintyKind, Value};
+use crate::render::number::{Shortest, may_tie, write_c_exp};
 
 /// The shortest text that reads back as the same `f64`, spelled as Python's `repr`
 /// spells a float (`7000.0`, `0.1`, `1e-05`, `1.5e+16`, `nan`, `inf`), because that is
 /// what hepdata-converter writes and what users' scripts have seen for years.
 pub(crate) fn repr(x: f64) -> String {
+    let mut out = String::with_capacity(24);
+    write_repr(&mut out, x);
+    out
+}
+
+/// [`repr`] appended to `out`.
+pub(crate) fn write_repr(out: &mut String, x: f64) {
     if x.is_nan() {
-        return "nan".to_string();
+        out.push_str("nan");
+        return;
     }
-    // Rust's `Debug` already picks the shortest round-trip digits and switches to an
-    // exponent below 1e-4 and from 1e16 on, as Python does; only the exponent is spelled
-    // differently (`1e-5` against Python's `1e-05`).
-    let s = format!("{x:?}");
-    match s.split_once('e') {
-        Some((mantissa, exp)) => {
-            let (sign, digits) = match exp.strip_prefix('-') {
-                Some(d) => ('-', d),
-                None => ('+', exp),
-            };
-            format!("{mantissa}e{sign}{digits:0>2}")
+    if x.is_infinite() {
+        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
+        return;
+    }
+    if may_tie(x) {
+        // Rust's `Debug`, which the spelling has always come from, with Python's exponent.
+        // TODO: at an exact tie Python keeps the even digit (`1.6450881958007812e-05`)
+        // and Rust does not (`...813e-05`); zmij alone would match Python.
+        let start = out.len();
+        let _ = write!(out, "{x:?}");
+        if let Some(e) = out[start..].find('e') {
+            let at = start + e + 1;
+            let exp: i32 = out[at..].parse().unwrap_or(0);
+            out.truncate(at);
+            write_c_exp(out, exp);
         }
-        None => s,
+        return;
     }
+    // Python (and Rust's `Debug`) write plain digits from 1e-4 up to 1e16, with `.0` on
+    // whole numbers: zmij's fixed layout, which it uses for that whole range.
+    let a = x.abs();
+    if a == 0.0 || (1e-4..1e16).contains(&a) {
+        out.push_str(zmij::Buffer::new().format_finite(x));
+        return;
+    }
+    // Beyond it, `1e-05` and `1.5e+16`: at least two exponent digits, always signed.
+    let s = Shortest::new(x);
+    if s.is_negative() {
+        out.push('-');
+    }
+    s.write_mantissa(out, 0);
+    out.push('e');
+    write_c_exp(out, s.exp);
 }
 
 /// A value as text: numbers as [`repr`], text as written.
-pub(crate) fn value_text(v: &Value) -> String {
+pub(crate) fn write_value_text(out: &mut String, v: &Value) {
     match v {
-        Value::Number(x) => repr(*x),
-        Value::Text(t) => t.clone(),
+        Value::Number(x) => write_repr(out, *x),
+        Value::Text(t) => out.push_str(t),
     }
 }
 
 /// A percentage as it is written back into a data file: `5%`, `2.5%`.
 pub(crate) fn percent_text(p: f64) -> String {
+    let mut out = String::with_capacity(24);
+    write_percent_text(&mut out, p);
+    out
+}
+
+/// [`percent_text`] appended to `out`.
+pub(crate) fn write_percent_text(out: &mut String, p: f64) {
     if p.fract() == 0.0 && p.abs() < 1e15 {
-        format!("{}%", p as i64)
+        let _ = write!(out, "{}", p as i64);
     } else {
-        format!("{}%", repr(p))
+        write_repr(out, p);
     }
+    out.push('%');
 }
 
 /// The column name of each uncertainty of a point, as hepdata-converter names them:
 /// `error` when unlabelled, and a label used twice in one point becomes `label_1`,
-/// `label_2`, ... so that no two uncertainties share a column.
-pub(crate) fn error_labels(point: &Point) -> Vec<String> {
-    let base: Vec<&str> = point
+/// `label_2`, ... so that no two uncertainties share a column. Labels used once are
+/// borrowed from the point.
+pub(crate) fn error_labels(point: &Point) -> Vec<Cow<'_, str>> {
+    fn name(e: &Uncertainty) -> &str {
+        e.label.as_deref().unwrap_or("error")
+    }
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    point
         .errors
         .iter()
-        .map(|e| e.label.as_deref().unwrap_or("error"))
-        .collect();
-    let mut seen: Vec<(&str, usize)> = Vec::new();
-    base.iter()
-        .map(|&label| {
-            let total = base.iter().filter(|&&l| l == label).count();
+        .map(|e| {
+            let label = name(e);
+            let total = point.errors.iter().filter(|&o| name(o) == label).count();
             if total == 1 {
-                return label.to_string();
+                return Cow::Borrowed(label);
             }
             let n = match seen.iter_mut().find(|(l, _)| *l == label) {
                 Some((_, n)) => {
@@ -78,7 +119,7 @@ pub(crate) fn error_labels(point: &Point) -> Vec<String> {
                     1
                 }
             };
-            format!("{label}_{n}")
+            Cow::Owned(format!("{label}_{n}"))
         })
         .collect()
 }
@@ -153,7 +194,35 @@ pub(crate) mod fixture {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Pos, Uncertainty};
+    use crate::model::Pos;
+
+    /// `repr` as it was written with Rust's `Debug`, the reference spelling.
+    fn repr_by_debug(x: f64) -> String {
+        if x.is_nan() {
+            return "nan".to_string();
+        }
+        let s = format!("{x:?}");
+        match s.split_once('e') {
+            Some((mantissa, exp)) => {
+                let (sign, digits) = match exp.strip_prefix('-') {
+                    Some(d) => ('-', d),
+                    None => ('+', exp),
+                };
+                format!("{mantissa}e{sign}{digits:0>2}")
+            }
+            None => s,
+        }
+    }
+
+    #[test]
+    fn repr_spells_as_debug_spells_it() {
+        for x in crate::render::number::test_values() {
+            assert_eq!(repr(x), repr_by_debug(x), "bits {:#x}", x.to_bits());
+            if x.fract() != 0.0 || x.abs() >= 1e15 {
+                assert_eq!(percent_text(x), format!("{}%", repr_by_debug(x)));
+            }
+        }
+    }
 
     #[test]
     fn numbers_are_spelled_as_python_spells_them() {

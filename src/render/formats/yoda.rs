@@ -14,13 +14,16 @@
 
 mod binning;
 
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
 use crate::model::{Point, RecordMeta, Resource, Table, TableData, Value, Variable};
+use crate::render::number::{Shortest, write_c_exp};
 
 use super::yaml::{double_quoted, is_plain_syntax};
 use super::{error_labels, sides};
-use binning::{Axis, AxisKind, Row, axes, axis_kind, bin_index, coords, groups};
+use binning::{Axis, AxisKind, MAX_AXES, Row, axes, axis_kind, bin_index, coords, groups};
 
 /// What the YODA writer needs besides the table.
 #[derive(Clone, Debug)]
@@ -72,20 +75,27 @@ pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -
         extra_y: data.dependent.len(),
         notes: Vec::new(),
     };
-    if data.independent.len() > 3 {
+    if data.independent.len() > MAX_AXES {
         // YODA's binned estimates (and Rivet) go up to three axes.
         writer.notes.push(format!(
             "{} independent variables: YODA objects have at most 3 axes, nothing written",
             data.independent.len()
         ));
     }
-    let mut objects = Vec::new();
-    if data.independent.len() <= 3 {
+    // About 20 bytes a table cell (13 wide and a tab), for the buffer to grow rarely.
+    let cells: usize = data
+        .dependent
+        .iter()
+        .flat_map(|v| &v.values)
+        .map(|p| 2 + 2 * p.errors.len())
+        .sum();
+    let mut text = String::with_capacity(1024 * data.dependent.len() + 20 * cells);
+    if data.independent.len() <= MAX_AXES {
         for (j, dep) in data.dependent.iter().enumerate() {
-            objects.extend(writer.objects(j, dep));
+            writer.write_objects(&mut text, j, dep);
         }
     }
-    let mut text = objects.join("\n\n");
+    // The file ends with an empty line, as the reference's does.
     if !text.is_empty() {
         text.push('\n');
     }
@@ -107,13 +117,13 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// The objects of dependent variable `j`: one, or more when rows repeat bins.
-    fn objects(&mut self, j: usize, dep: &Variable) -> Vec<String> {
+    /// The objects of dependent variable `j`, appended to `out`: one, or more when rows
+    /// repeat bins.
+    fn write_objects(&mut self, out: &mut String, j: usize, dep: &Variable) {
         let rows: Vec<Row> = (0..dep.values.len())
             .filter_map(|row| Some((row, coords(&self.data.independent, &self.kinds, row)?)))
             .collect();
         let what = format!("y{:02} \"{}\"", j + 1, dep.name.value);
-        let mut out = Vec::new();
         for (n, rows) in groups(&rows, &self.kinds).into_iter().enumerate() {
             let table_index = self.options.table_index;
             let id = if n == 0 {
@@ -124,7 +134,7 @@ impl Writer<'_> {
                 // object numbered after all dependent variables, so no path collides.
                 self.extra_y += 1;
                 let id = object_id(table_index, self.extra_y);
-                let rows = rows_text(rows.iter().map(|&(row, _)| row + 1));
+                let rows = rows_text(rows.iter().map(|r| r.0 + 1));
                 self.notes.push(format!(
                     "{what}, {rows}: the bin repeats or overlaps an earlier row's, written as {id}"
                 ));
@@ -138,9 +148,13 @@ impl Writer<'_> {
             };
             let path = format!("/REF/{}/{id}", self.options.analysis);
             let notes = annotations(self.table, dep, &path, &estimate.type_name(), self.options);
-            out.push(estimate.render(&path, &notes));
+            // Each object ends its last line; two empty lines part it from the next, as
+            // in the reference.
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            estimate.render(out, &path, &notes);
         }
-        out
     }
 }
 
@@ -181,7 +195,19 @@ fn custom_id(dep: &Variable) -> Option<String> {
 const CUSTOM_ID: &str = "Custom Rivet identifier";
 
 fn list(items: impl Iterator<Item = usize>) -> String {
-    items.map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+    let mut out = String::new();
+    write_list(&mut out, items);
+    out
+}
+
+/// `1, 2, 5`
+fn write_list(out: &mut String, items: impl Iterator<Item = usize>) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{item}");
+    }
 }
 
 /// "row 3" or "rows 3, 5", for notes.
@@ -233,37 +259,37 @@ fn annotation(text: &str) -> String {
 }
 
 /// A bin's content: the value and its error sources, label -> (down, up).
-type Content = (f64, BTreeMap<String, (f64, f64)>);
+type Content<'a> = (f64, BTreeMap<Cow<'a, str>, (f64, f64)>);
 
 /// The contents of one object: axes, and per global bin its content.
-struct Estimate {
+struct Estimate<'a> {
     kinds: Vec<AxisKind>,
     axes: Vec<Axis>,
-    bins: Vec<Option<Content>>,
+    bins: Vec<Option<Content<'a>>>,
     masked: Vec<usize>,
 }
 
-impl Estimate {
+impl<'a> Estimate<'a> {
     fn build(
-        dep: &Variable,
+        dep: &'a Variable,
         what: &str,
         kinds: &[AxisKind],
-        rows: &[Row],
+        rows: &[&Row],
         notes: &mut Vec<String>,
-    ) -> Option<Estimate> {
+    ) -> Option<Estimate<'a>> {
         let axes = axes(kinds, rows)?;
         let mut bins = vec![None; axes.iter().map(Axis::size).product()];
-        let mut filled: Vec<HashSet<usize>> = vec![HashSet::new(); axes.len()];
+        let mut filled: Vec<Vec<bool>> = axes.iter().map(|a| vec![false; a.size()]).collect();
         let (mut wide, mut text, mut one_sided) = (Vec::new(), Vec::new(), Vec::new());
-        for (row, c) in rows {
+        for &(row, ref c) in rows.iter().copied() {
             let (global, each) = bin_index(&axes, c);
-            for (d, i) in each.into_iter().enumerate() {
-                filled[d].insert(i);
+            for (d, &i) in each.iter().take(axes.len()).enumerate() {
+                filled[d][i] = true;
             }
             if axes.iter().zip(c).any(|(axis, c)| axis.spans(c)) {
                 wide.push(row + 1);
             }
-            let (content, loss) = content(&dep.values[*row]);
+            let (content, loss) = content(&dep.values[row]);
             match loss {
                 Some(Loss::Text) => text.push(row + 1),
                 Some(Loss::OneSided) => one_sided.push(row + 1),
@@ -308,62 +334,86 @@ impl Estimate {
         format!("BinnedEstimate<{}>", letters.join(","))
     }
 
-    fn render(&self, path: &str, annotations: &[String]) -> String {
+    fn render(&self, out: &mut String, path: &str, annotations: &[String]) {
         let tag = format!("YODA_{}_V3", self.type_name().to_uppercase());
-        let mut lines = vec![format!("BEGIN {tag} {path}")];
-        lines.extend(annotations.iter().cloned());
-        lines.push("---".into());
+        let _ = writeln!(out, "BEGIN {tag} {path}");
+        for line in annotations {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push_str("---\n");
         for (d, axis) in self.axes.iter().enumerate() {
-            lines.push(format!("Edges(A{}): {}", d + 1, axis.render()));
+            let _ = write!(out, "Edges(A{}): ", d + 1);
+            axis.render(out);
+            out.push('\n');
         }
         if !self.masked.is_empty() {
-            lines.push(format!(
-                "MaskedBins: [{}]",
-                list(self.masked.iter().copied())
-            ));
+            out.push_str("MaskedBins: [");
+            write_list(out, self.masked.iter().copied());
+            out.push_str("]\n");
         }
 
         // Error sources are the union over bins, sorted as YODA keeps them; "" is the
         // total uncertainty.
-        let labels: Vec<&String> = self
+        let labels: Vec<&str> = self
             .bins
             .iter()
             .flatten()
             .flat_map(|(_, e)| e.keys())
-            .collect::<std::collections::BTreeSet<_>>()
+            .collect::<BTreeSet<_>>()
             .into_iter()
+            .map(|l| l.as_ref())
             .collect();
         if !labels.is_empty() {
-            let quoted: Vec<String> = labels.iter().map(|l| quoted(l)).collect();
-            lines.push(format!("ErrorLabels: [{}]", quoted.join(", ")));
+            out.push_str("ErrorLabels: [");
+            for (i, label) in labels.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_quoted(out, label);
+            }
+            out.push_str("]\n");
         }
-        let mut header = cell("# value");
+        cell(out, |out| out.push_str("# value"));
         for (k, label) in labels.iter().enumerate() {
-            let (dn, up) = match label.is_empty() {
-                true => ("totalDn".to_string(), "totalUp".to_string()),
-                false => (format!("errDn({})", k + 1), format!("errUp({})", k + 1)),
-            };
-            header += &(cell(&dn) + &cell(&up));
+            if label.is_empty() {
+                cell(out, |out| out.push_str("totalDn"));
+                cell(out, |out| out.push_str("totalUp"));
+            } else {
+                cell(out, |out| {
+                    let _ = write!(out, "errDn({})", k + 1);
+                });
+                cell(out, |out| {
+                    let _ = write!(out, "errUp({})", k + 1);
+                });
+            }
         }
-        lines.push(header);
+        out.push('\n');
         for bin in &self.bins {
-            let mut line = cell(&sci(bin.as_ref().map_or(f64::NAN, |b| b.0)));
+            cell(out, |out| {
+                write_sci(out, bin.as_ref().map_or(f64::NAN, |b| b.0))
+            });
             for label in &labels {
                 match bin.as_ref().and_then(|b| b.1.get(*label)) {
-                    Some(&(dn, up)) => line += &(cell(&sci(dn)) + &cell(&sci(up))),
-                    None => line += &(cell("---") + &cell("---")),
+                    Some(&(dn, up)) => {
+                        cell(out, |out| write_sci(out, dn));
+                        cell(out, |out| write_sci(out, up));
+                    }
+                    None => {
+                        cell(out, |out| out.push_str("---"));
+                        cell(out, |out| out.push_str("---"));
+                    }
                 }
             }
-            lines.push(line);
+            out.push('\n');
         }
-        lines.push(format!("END {tag}"));
-        lines.join("\n") + "\n"
+        let _ = writeln!(out, "END {tag}");
     }
 }
 
 /// The bins to mask: on a continuous axis, a regular bin that no row fills is a gap
 /// between bins (not a bin measured as zero), masked across the other axes.
-fn masked(axes: &[Axis], filled: &[HashSet<usize>], bins: usize) -> Vec<usize> {
+fn masked(axes: &[Axis], filled: &[Vec<bool>], bins: usize) -> Vec<usize> {
     let sizes: Vec<usize> = axes.iter().map(Axis::size).collect();
     (0..bins)
         .filter(|&global| {
@@ -371,15 +421,26 @@ fn masked(axes: &[Axis], filled: &[HashSet<usize>], bins: usize) -> Vec<usize> {
             axes.iter().enumerate().any(|(d, axis)| {
                 let i = rest % sizes[d];
                 rest /= sizes[d];
-                axis.is_inner(i) && !filled[d].contains(&i)
+                axis.is_inner(i) && !filled[d][i]
             })
         })
         .collect()
 }
 
-/// One column of YODA's table: left-aligned in 13 characters, then a tab.
-fn cell(text: &str) -> String {
-    format!("{text:<13}\t")
+/// One column of YODA's table, as `write` puts it: left-aligned in 13 characters, then a
+/// tab.
+fn cell(out: &mut String, write: impl FnOnce(&mut String)) {
+    let start = out.len();
+    write(out);
+    // Characters, not bytes: a UTF-8 continuation byte starts no character.
+    let width = out.as_bytes()[start..]
+        .iter()
+        .filter(|&&b| (b as i8) >= -0x40)
+        .count();
+    for _ in width..13 {
+        out.push(' ');
+    }
+    out.push('\t');
 }
 
 /// What a row lost on its way into YODA.
@@ -394,7 +455,7 @@ enum Loss {
 
 /// A row's value and error sources, as the reference names them: `TOTAL` (any case), or
 /// a single unlabelled uncertainty, is the total (source "").
-fn content(point: &Point) -> (Content, Option<Loss>) {
+fn content(point: &Point) -> (Content<'_>, Option<Loss>) {
     let value = match point.value.as_ref().map(|v| &v.value) {
         Some(Value::Number(x)) => *x,
         // Numbers given as text ('12.5') are numbers here, as in the reference (c11).
@@ -409,7 +470,11 @@ fn content(point: &Point) -> (Content, Option<Loss>) {
     let mut loss = None;
     for (label, u) in labels.iter().zip(&point.errors) {
         let total = label.eq_ignore_ascii_case("total") || (labels.len() == 1 && label == "error");
-        let source = if total { String::new() } else { label.clone() };
+        let source = if total {
+            Cow::Borrowed("")
+        } else {
+            label.clone()
+        };
         let (up, dn) = sides(&u.kind, Some(value));
         if up.is_none() || dn.is_none() {
             loss = Some(Loss::OneSided);
@@ -419,26 +484,51 @@ fn content(point: &Point) -> (Content, Option<Loss>) {
     ((value, errors), loss)
 }
 
-/// A number as YODA writes it: C's `%.6e`.
-fn sci(x: f64) -> String {
+/// A number as YODA writes it, appended to `out`: C's `%.6e`.
+fn write_sci(out: &mut String, x: f64) {
     if x.is_nan() {
-        return "nan".to_string();
+        out.push_str("nan");
+        return;
     }
     if x.is_infinite() {
-        return if x > 0.0 { "inf" } else { "-inf" }.to_string();
+        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
+        return;
     }
-    let s = format!("{x:.6e}");
-    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let (sign, digits) = match exp.strip_prefix('-') {
-        Some(d) => ('-', d),
-        None => ('+', exp),
-    };
-    format!("{mantissa}e{sign}{digits:0>2}")
+    // Up to seven significant digits, `%.6e` is the shortest digits padded with zeros:
+    // a normal double is far nearer to them than to any other seven-digit decimal.
+    let s = Shortest::new(x);
+    if s.digits().len() <= 7 && (x.is_normal() || x == 0.0) {
+        if s.is_negative() {
+            out.push('-');
+        }
+        s.write_mantissa(out, 6);
+        out.push('e');
+        write_c_exp(out, s.exp);
+        return;
+    }
+    // Longer digits are rounded from the exact binary value by the standard formatter
+    // (rounding the shortest digits again could differ at a tie); it writes `1.234568e3`,
+    // so the exponent is rewritten with C's sign and two digits.
+    let start = out.len();
+    let _ = write!(out, "{x:.6e}");
+    if let Some(e) = out[start..].find('e') {
+        let at = start + e + 1;
+        let exp: i32 = out[at..].parse().unwrap_or(0);
+        out.truncate(at);
+        write_c_exp(out, exp);
+    }
 }
 
-/// Text in double quotes as C++'s `std::quoted` writes it.
-fn quoted(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+/// Text in double quotes as C++'s `std::quoted` writes it, appended to `out`.
+fn write_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if c == '\\' || c == '"' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
 }
 
 #[cfg(test)]

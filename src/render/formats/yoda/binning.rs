@@ -3,11 +3,12 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write;
 use std::hash::Hash;
 
 use crate::model::{Point, Value, Variable};
 
-use super::{quoted, sci};
+use super::{write_quoted, write_sci};
 use crate::render::formats::repr;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -61,6 +62,10 @@ pub(super) enum Coord {
 /// A row number and its place on every axis.
 pub(super) type Row = (usize, Vec<Coord>);
 
+/// YODA's binned estimates (and Rivet) go up to three axes; the functions here take no
+/// more.
+pub(crate) const MAX_AXES: usize = 3;
+
 /// Where `row` sits on every axis, or `None` when an independent variable lacks it.
 pub(super) fn coords(vars: &[Variable], kinds: &[AxisKind], row: usize) -> Option<Vec<Coord>> {
     vars.iter()
@@ -92,7 +97,7 @@ fn coord(p: &Point, kind: AxisKind) -> Option<Coord> {
 /// Splits rows into groups that can each be one object: no two rows of a group claim
 /// the same bin. The first group holds every row that fits, later groups the rows that
 /// repeat a bin (the reference keeps the first and drops the others, case c20).
-pub(super) fn groups(rows: &[Row], kinds: &[AxisKind]) -> Vec<Vec<Row>> {
+pub(super) fn groups<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Vec<&'r Row>> {
     let mut groups = first_fit(rows, kinds);
     // Rows with different bins can still fall into one cell of the merged binning
     // (a narrow bin inside a wide one, in 2D or 3D): such rows move to a later group,
@@ -112,11 +117,12 @@ pub(super) fn groups(rows: &[Row], kinds: &[AxisKind]) -> Vec<Vec<Row>> {
 
 /// Each row into the first group where no row has the same coordinates (nor, on a
 /// single continuous axis, an overlapping bin).
-fn first_fit(rows: &[Row], kinds: &[AxisKind]) -> Vec<Vec<Row>> {
+fn first_fit<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Vec<&'r Row>> {
     let one_range = kinds == [AxisKind::Continuous];
     let mut groups: Vec<Group> = Vec::new();
-    for (row, c) in rows {
-        let key = format!("{c:?}");
+    for row in rows {
+        let c = &row.1;
+        let key = Key::row(c);
         let at = match groups.iter().position(|g| g.fits(&key, c, one_range)) {
             Some(at) => at,
             None => {
@@ -129,22 +135,54 @@ fn first_fit(rows: &[Row], kinds: &[AxisKind]) -> Vec<Vec<Row>> {
             group.ranges.insert(order_key(low), high);
         }
         group.keys.insert(key);
-        group.rows.push((*row, c.clone()));
+        group.rows.push(row);
     }
     groups.into_iter().map(|g| g.rows).collect()
 }
 
 #[derive(Default)]
-struct Group {
-    rows: Vec<Row>,
-    keys: HashSet<String>,
+struct Group<'a> {
+    rows: Vec<&'a Row>,
+    keys: HashSet<[Key<'a>; MAX_AXES]>,
     /// Low edge -> high edge of each bin taken, for a single continuous axis.
     ranges: BTreeMap<i64, f64>,
 }
 
-impl Group {
-    fn fits(&self, key: &str, c: &[Coord], one_range: bool) -> bool {
+impl Group<'_> {
+    fn fits(&self, key: &[Key; MAX_AXES], c: &[Coord], one_range: bool) -> bool {
         !(self.keys.contains(key) || one_range && overlaps(&self.ranges, &c[0]))
+    }
+}
+
+/// A coordinate as a hash key. Two rows share a key when their coordinates are written
+/// the same: floats compare by their bits, except that every NaN is one key (-0.0 and 0.0
+/// are two, as `0.0` and `-0.0` differ in text).
+#[derive(Clone, Copy, Hash, PartialEq, Eq)]
+enum Key<'a> {
+    /// No axis: the key of a row with fewer than [`MAX_AXES`] axes is padded with it.
+    None,
+    Range(u64, u64),
+    Int(i64),
+    Label(&'a str),
+}
+
+impl<'a> Key<'a> {
+    /// The key of a row's coordinates (at most [`MAX_AXES`]).
+    fn row(c: &'a [Coord]) -> [Key<'a>; MAX_AXES] {
+        let mut key = [Key::None; MAX_AXES];
+        for (k, c) in key.iter_mut().zip(c) {
+            *k = Key::new(c);
+        }
+        key
+    }
+
+    fn new(c: &'a Coord) -> Key<'a> {
+        let bits = |x: f64| if x.is_nan() { f64::NAN } else { x }.to_bits();
+        match c {
+            Coord::Range(l, h) => Key::Range(bits(*l), bits(*h)),
+            Coord::Int(i) => Key::Int(*i),
+            Coord::Label(s) => Key::Label(s),
+        }
     }
 }
 
@@ -169,19 +207,20 @@ fn from_key(k: i64) -> f64 {
 }
 
 /// The rows that keep their cell, and those whose cell an earlier row already holds.
-fn split_shared_cells(rows: &[Row], kinds: &[AxisKind]) -> (Vec<Row>, Vec<Row>) {
+fn split_shared_cells<'r>(rows: &[&'r Row], kinds: &[AxisKind]) -> (Vec<&'r Row>, Vec<&'r Row>) {
     let Some(axes) = axes(kinds, rows) else {
         return (rows.to_vec(), Vec::new());
     };
-    let mut taken = HashSet::new();
-    rows.iter()
-        .cloned()
-        .partition(|(_, c)| taken.insert(bin_index(&axes, c).0))
+    let mut taken = vec![false; axes.iter().map(Axis::size).product()];
+    rows.iter().partition(|(_, c)| {
+        let cell = &mut taken[bin_index(&axes, c).0];
+        !std::mem::replace(cell, true)
+    })
 }
 
 /// The axes of a group of rows, or `None` when a continuous axis has fewer than two
 /// finite edges.
-pub(super) fn axes(kinds: &[AxisKind], rows: &[Row]) -> Option<Vec<Axis>> {
+pub(super) fn axes(kinds: &[AxisKind], rows: &[&Row]) -> Option<Vec<Axis>> {
     kinds
         .iter()
         .enumerate()
@@ -190,16 +229,15 @@ pub(super) fn axes(kinds: &[AxisKind], rows: &[Row]) -> Option<Vec<Axis>> {
 }
 
 /// A row's global bin index (the first axis runs fastest, each axis counting its flow
-/// bins) and its index on each axis.
-pub(super) fn bin_index(axes: &[Axis], c: &[Coord]) -> (usize, Vec<usize>) {
+/// bins) and its index on each of the (at most [`MAX_AXES`]) axes.
+pub(super) fn bin_index(axes: &[Axis], c: &[Coord]) -> (usize, [usize; MAX_AXES]) {
     let mut global = 0;
     let mut stride = 1;
-    let mut each = Vec::with_capacity(axes.len());
-    for (axis, coord) in axes.iter().zip(c) {
-        let i = axis.index(coord);
-        global += i * stride;
+    let mut each = [0; MAX_AXES];
+    for ((axis, coord), i) in axes.iter().zip(c).zip(&mut each) {
+        *i = axis.index(coord);
+        global += *i * stride;
         stride *= axis.size();
-        each.push(i);
     }
     (global, each)
 }
@@ -310,14 +348,25 @@ impl Axis {
         }
     }
 
-    /// `[e1, e2, ...]` as YODA writes edges.
-    pub(super) fn render(&self) -> String {
-        let items: Vec<String> = match self {
-            Axis::Continuous(e) => e.iter().map(|&x| sci(x)).collect(),
-            Axis::Integer(d) => d.values.iter().map(|x| x.to_string()).collect(),
-            Axis::Label(d) => d.values.iter().map(|s| quoted(s)).collect(),
-        };
-        format!("[{}]", items.join(", "))
+    /// `[e1, e2, ...]` as YODA writes edges, appended to `out`.
+    pub(super) fn render(&self, out: &mut String) {
+        fn items<T>(out: &mut String, items: &[T], write: impl Fn(&mut String, &T)) {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write(out, item);
+            }
+        }
+        out.push('[');
+        match self {
+            Axis::Continuous(e) => items(out, e, |out, &x| write_sci(out, x)),
+            Axis::Integer(d) => items(out, &d.values, |out, x| {
+                let _ = write!(out, "{x}");
+            }),
+            Axis::Label(d) => items(out, &d.values, |out, s| write_quoted(out, s)),
+        }
+        out.push(']');
     }
 }
 

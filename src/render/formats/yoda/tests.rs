@@ -8,6 +8,29 @@ fn yoda(yaml: &str, options: &YodaOptions) -> YodaOutput {
     table_yoda_with(&table("T 1"), &data(yaml), options)
 }
 
+fn sci(x: f64) -> String {
+    let mut out = String::new();
+    write_sci(&mut out, x);
+    out
+}
+
+/// `sci` as it was written with the standard formatter alone, the reference spelling.
+fn sci_by_std(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".to_string();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    let s = format!("{x:.6e}");
+    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exp),
+    };
+    format!("{mantissa}e{sign}{digits:0>2}")
+}
+
 #[test]
 fn numbers_as_c_writes_them() {
     assert_eq!(sci(25.4), "2.540000e+01");
@@ -15,7 +38,23 @@ fn numbers_as_c_writes_them() {
     assert_eq!(sci(1.5e-300), "1.500000e-300");
     assert_eq!(sci(-0.0), "-0.000000e+00");
     assert_eq!(sci(f64::NAN), "nan");
-    assert_eq!(cell("nan"), "nan          \t");
+    let mut text = String::new();
+    cell(&mut text, |out| out.push_str("nan"));
+    assert_eq!(text, "nan          \t");
+}
+
+#[test]
+fn numbers_as_the_standard_formatter_rounds_them() {
+    for x in crate::render::number::test_values() {
+        assert_eq!(sci(x), sci_by_std(x), "bits {:#x}", x.to_bits());
+    }
+}
+
+#[test]
+fn quoted_as_std_quoted() {
+    let mut out = String::new();
+    write_quoted(&mut out, r#"a "b" \c"#);
+    assert_eq!(out, r#""a \"b\" \\c""#);
 }
 
 #[test]
