@@ -463,14 +463,13 @@ fn read_data_file(
         return None;
     };
     if size > options.max_data_file_bytes {
+        let (size, limit) = size_and_limit(size, options.max_data_file_bytes);
         f.error(
             "E036",
             named.pos,
             format!(
-                "data file \"{}\" is {}, more than the limit of {}",
-                named.value,
-                human_size(size),
-                human_size(options.max_data_file_bytes)
+                "data file \"{}\" is {size}, more than the limit of {limit}",
+                named.value
             ),
             "split the table, or add the file as an additional resource instead; the limit is max_data_file_mib in hepstatic.toml",
         );
@@ -500,6 +499,17 @@ fn read_data_file(
         return None;
     }
     read_data_bytes(&bytes, &path, json, f.version, f.diagnostics)
+}
+
+/// A size and the limit it is over, as the E036 message gives them: rounded, unless
+/// rounding would make them look equal (`1048577 bytes` over `1048576 bytes (1.0 MiB)`).
+fn size_and_limit(size: u64, limit: u64) -> (String, String) {
+    let (a, b) = (human_size(size), human_size(limit));
+    if a == b {
+        (format!("{size} bytes"), format!("{limit} bytes ({b})"))
+    } else {
+        (a, b)
+    }
 }
 
 /// `12.3 MiB`, `4.0 KiB` or `592 bytes`.
@@ -549,16 +559,10 @@ pub fn load_data_with(
     };
     if bytes.len() as u64 > options.max_data_file_bytes {
         diagnostics.push(
-            Diagnostic::error(
-                "E036",
-                path,
-                Pos::NONE,
-                format!(
-                    "this data file is {}, more than the limit of {}",
-                    human_size(bytes.len() as u64),
-                    human_size(options.max_data_file_bytes)
-                ),
-            )
+            Diagnostic::error("E036", path, Pos::NONE, {
+                let (size, limit) = size_and_limit(bytes.len() as u64, options.max_data_file_bytes);
+                format!("this data file is {size}, more than the limit of {limit}")
+            })
             .with_help("split the table; the limit is max_data_file_mib in hepstatic.toml"),
         );
         return None;
@@ -624,4 +628,21 @@ pub fn read_data_bytes(
         data.source = Some(text);
     }
     Some(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size_and_limit;
+
+    #[test]
+    fn sizes_over_a_limit_never_read_as_equal() {
+        assert_eq!(
+            size_and_limit(1_048_577, 1_048_576),
+            ("1048577 bytes".into(), "1048576 bytes (1.0 MiB)".into())
+        );
+        assert_eq!(
+            size_and_limit(12 << 20, 10 << 20),
+            ("12.0 MiB".into(), "10.0 MiB".into())
+        );
+    }
 }
