@@ -17,24 +17,6 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use common::*;
 use serde_json::{Value as Json, json};
 
-fn doi_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/fixtures/doi"), dir.path());
-    copy_tree(&repo().join("themes"), &dir.path().join("themes"));
-    dir
-}
-
-fn run_ok(dir: &Path, args: &[&str]) -> String {
-    let out = hepstatic(dir, args);
-    assert!(
-        out.status.success(),
-        "hepstatic {args:?}: {:?}\n{}",
-        out.status.code(),
-        stderr(&out)
-    );
-    stderr(&out)
-}
-
 /// demo-1 with v1 published and v2 a draft.
 fn published_project() -> tempfile::TempDir {
     let project = doi_project();

@@ -5,29 +5,9 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 
 use common::*;
-
-/// A scratch project holding the DOI fixture (`demo-1`) and this repository's theme.
-fn doi_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/fixtures/doi"), dir.path());
-    copy_tree(&repo().join("themes"), &dir.path().join("themes"));
-    dir
-}
-
-fn run_ok(dir: &Path, args: &[&str]) -> String {
-    let out = hepstatic(dir, args);
-    assert!(
-        out.status.success(),
-        "hepstatic {args:?} failed ({:?}): {}",
-        out.status.code(),
-        stderr(&out)
-    );
-    stderr(&out)
-}
 
 #[test]
 fn publish_writes_a_lock_sha256sum_verifies_and_the_date() {

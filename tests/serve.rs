@@ -8,6 +8,23 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
+/// Waits up to 60 s for the page at `url` to contain `text`.
+fn wait_for_text(http: &reqwest::blocking::Client, url: &str, text: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let body = http
+            .get(url)
+            .send()
+            .map(|r| r.text().unwrap_or_default())
+            .unwrap_or_default();
+        if body.contains(text) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what} within 60 s");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
 fn client() -> reqwest::blocking::Client {
     // reqwest is built without a default TLS provider; plain HTTP needs none, but the
     // client still wants one installed.
@@ -135,22 +152,12 @@ fn rebuilds_when_a_record_changes() {
     )
     .unwrap();
 
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let body = http
-            .get(&page)
-            .send()
-            .map(|r| r.text().unwrap_or_default())
-            .unwrap_or_default();
-        if body.contains("Renamed for the test") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the site was not rebuilt within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    wait_for_text(
+        &http,
+        &page,
+        "Renamed for the test",
+        "the site was not rebuilt",
+    );
 }
 
 #[test]
@@ -180,22 +187,12 @@ fn rebuilds_with_new_settings_when_hepstatic_toml_changes() {
         text.replace(&title_line, "title = \"Retitled Repository\""),
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let body = http
-            .get(&home)
-            .send()
-            .map(|r| r.text().unwrap_or_default())
-            .unwrap_or_default();
-        if body.contains("Retitled Repository") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the new settings were not used within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    wait_for_text(
+        &http,
+        &home,
+        "Retitled Repository",
+        "the new settings were not used",
+    );
 }
 
 #[test]

@@ -78,6 +78,26 @@ pub fn hepstatic(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A scratch project holding the DOI fixture (`demo-1`) and this repository's theme.
+pub fn doi_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("tests/fixtures/doi"), dir.path());
+    copy_tree(&repo().join("themes"), &dir.path().join("themes"));
+    dir
+}
+
+/// Runs hepstatic in `dir`, asserts it succeeded and returns what it printed on stderr.
+pub fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let out = hepstatic(dir, args);
+    assert!(
+        out.status.success(),
+        "hepstatic {args:?} failed ({:?}): {}",
+        out.status.code(),
+        stderr(&out)
+    );
+    stderr(&out)
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
