@@ -1,4 +1,4 @@
-//! Fingerprints of what pages are made from, and the checked records of earlier builds.
+//! Fingerprints of what pages are made from, and what earlier builds kept of each record.
 //!
 //! A record's fingerprint is the SHA-256 of every file in its folder (names and bytes), so
 //! any edit, added file or lock file changes it. Reading 500 MB to learn that nothing
@@ -19,7 +19,9 @@ use sha2::{Digest, Sha256};
 
 use crate::check::codes::CODES;
 use crate::config::Config;
-use crate::model::{Diagnostic, Record, Severity};
+use crate::model::{Diagnostic, Severity};
+
+use super::listing::Listing;
 
 /// A file's size and modification time, and its digest when it had them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -180,18 +182,21 @@ pub fn inputs(config: &Config, theme_dir: &Path) -> Result<String> {
     Ok(hex::encode(all.finalize()))
 }
 
-/// A record as checked and built, without its table data: what the indexes need.
+/// A record as checked and built: its findings and what the indexes need of it.
 pub struct Checked {
+    pub id: String,
     pub fingerprint: String,
-    pub record: Record,
+    /// `None` for a record without versions (which no index lists).
+    pub listing: Option<Listing>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// [`Checked`] as stored: diagnostic codes as text.
+/// [`Checked`] as stored: diagnostic codes as text. `L` is the listing, owned when read
+/// and borrowed when written.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Stored<L> {
     fingerprint: String,
-    record: Record,
+    listing: L,
     diagnostics: Vec<StoredDiagnostic>,
 }
 
@@ -214,7 +219,7 @@ impl Checked {
     /// The cached record `id`, if it was built from `fingerprint`.
     pub fn load(dir: &Path, id: &str, fingerprint: &str) -> Option<Checked> {
         let bytes = fs::read(Self::path(dir, id)).ok()?;
-        let stored: Stored = serde_json::from_slice(&bytes).ok()?;
+        let stored: Stored<Option<Listing>> = serde_json::from_slice(&bytes).ok()?;
         if stored.fingerprint != fingerprint {
             return None;
         }
@@ -236,8 +241,9 @@ impl Checked {
             })
             .collect::<Option<_>>()?;
         Some(Checked {
+            id: id.to_string(),
             fingerprint: stored.fingerprint,
-            record: stored.record,
+            listing: stored.listing,
             diagnostics,
         })
     }
@@ -245,14 +251,14 @@ impl Checked {
     /// # Errors
     /// On I/O failure.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let path = Self::path(dir, &self.record.id);
+        let path = Self::path(dir, &self.id);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         let stored = Stored {
             fingerprint: self.fingerprint.clone(),
-            record: self.record.clone(),
+            listing: self.listing.as_ref(),
             diagnostics: self
                 .diagnostics
                 .iter()

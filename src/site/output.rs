@@ -6,7 +6,7 @@
 //! changed in place.
 
 use std::fs;
-use std::io::ErrorKind;
+use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -50,20 +50,51 @@ impl Output {
     /// # Errors
     /// When `rel` would leave the output folder, or on I/O failure.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<String> {
+        let path = self.create(rel)?;
+        fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(sha256_hex(bytes))
+    }
+
+    /// Writes the site path `rel` with what `fill` puts into the writer it is given, and
+    /// returns the size written. For files that grow with the site (the search index, the
+    /// sitemap): they are never held whole in memory.
+    ///
+    /// # Errors
+    /// When `rel` would leave the output folder, or on I/O failure (or `fill`'s).
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<u64> {
+        let path = self.create(rel)?;
+        let file =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut writer = Counted {
+            inner: BufWriter::new(file),
+            bytes: 0,
+        };
+        fill(&mut writer)
+            .and_then(|()| Ok(writer.flush()?))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(writer.bytes, Ordering::Relaxed);
+        Ok(writer.bytes)
+    }
+
+    /// The file path of `rel`, its folder made and any file of that name unlinked.
+    fn create(&self, rel: &str) -> Result<PathBuf> {
         let path = self.resolve(rel)?;
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
         match fs::remove_file(&path) {
             Err(e) if e.kind() != ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("cannot replace {}", path.display()));
+                Err(e).with_context(|| format!("cannot replace {}", path.display()))
             }
-            _ => {}
+            _ => Ok(path),
         }
-        fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(sha256_hex(bytes))
     }
 
     /// Only plain relative paths below the output folder are accepted: a name taken from
@@ -103,6 +134,24 @@ impl Output {
             self.write(&format!("{to}/{rel}"), &bytes)?;
         }
         Ok(())
+    }
+}
+
+/// A writer that counts what goes through it.
+struct Counted<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
