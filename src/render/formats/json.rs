@@ -10,149 +10,232 @@
 //! `"-inf"`, as hepdata.net does; a NaN (which the checker rejects) would be `"nan"`,
 //! never a bare token that strict parsers refuse.
 
-use serde_json::{Map, Value as Json, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
-use crate::model::{Amount, Point, Qualifier, Table, TableData, UncertaintyKind, Value, Variable};
+use crate::model::{
+    Amount, Keyword, Point, Qualifier, Table, TableData, Uncertainty, UncertaintyKind, Value,
+    Variable,
+};
 
 use super::percent_text;
 
-/// The table and its data as one JSON object.
-pub fn table_json(table: &Table, data: &TableData) -> Json {
-    let mut top = Map::new();
-    top.insert("name".into(), json!(table.name.value));
-    top.insert(
-        "description".into(),
-        json!(table.description.as_deref().unwrap_or("")),
-    );
-    if let Some(location) = &table.location {
-        top.insert("location".into(), json!(location));
-    }
-    let keywords: Vec<Json> = table
-        .keywords
-        .iter()
-        .map(|k| {
-            let values: Vec<&str> = k.values.iter().map(|v| v.value.as_str()).collect();
-            json!({"name": k.name.value, "values": values})
-        })
-        .collect();
-    top.insert("keywords".into(), Json::Array(keywords));
-    if let Json::Object(variables) = data_json(data) {
-        top.extend(variables);
-    }
-    Json::Object(top)
+/// The table and its data as one JSON object. It is serialised straight from the table,
+/// never built as a tree of values first: for a long table that tree takes tens of times
+/// the size of the text.
+pub fn table_json<'a>(table: &'a Table, data: &'a TableData) -> impl Serialize + 'a {
+    TableJson { table, data }
 }
 
 /// The data alone, as a HEPData JSON data file holds them.
-pub fn data_json(data: &TableData) -> Json {
-    let independent: Vec<Json> = data.independent.iter().map(|v| variable(v, true)).collect();
-    let dependent: Vec<Json> = data.dependent.iter().map(|v| variable(v, false)).collect();
-    json!({
-        "independent_variables": independent,
-        "dependent_variables": dependent,
-    })
+pub fn data_json(data: &TableData) -> impl Serialize + '_ {
+    DataJson(data)
 }
 
 /// Compact JSON text with a final newline (tables can be long; browsers and `jq`
 /// indent it for reading).
-pub fn to_string(value: &Json) -> String {
-    let mut text = value.to_string();
+pub fn to_string(value: &impl Serialize) -> String {
+    let mut text = serde_json::to_string(value).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn variable(var: &Variable, independent: bool) -> Json {
-    let mut header = Map::new();
-    header.insert("name".into(), json!(var.name.value));
-    if let Some(units) = &var.units {
-        header.insert("units".into(), json!(units));
-    }
-    let mut out = Map::new();
-    out.insert("header".into(), Json::Object(header));
-    if !independent {
-        let qualifiers: Vec<Json> = var.qualifiers.iter().map(qualifier).collect();
-        out.insert("qualifiers".into(), Json::Array(qualifiers));
-    }
-    let values: Vec<Json> = var.values.iter().map(point).collect();
-    out.insert("values".into(), Json::Array(values));
-    Json::Object(out)
+struct TableJson<'a> {
+    table: &'a Table,
+    data: &'a TableData,
 }
 
-fn qualifier(q: &Qualifier) -> Json {
-    let mut out = Map::new();
-    out.insert("name".into(), json!(q.name));
-    out.insert("value".into(), json!(q.value));
-    if let Some(units) = &q.units {
-        out.insert("units".into(), json!(units));
-    }
-    Json::Object(out)
-}
-
-fn point(p: &Point) -> Json {
-    let mut out = Map::new();
-    if let Some(v) = &p.value {
-        out.insert("value".into(), value(&v.value));
-    }
-    if let Some(bin) = &p.bin {
-        out.insert("low".into(), value(&bin.low.value));
-        out.insert("high".into(), value(&bin.high.value));
-    }
-    if !p.errors.is_empty() {
-        let errors = p
-            .errors
-            .iter()
-            .map(|u| {
-                let mut e = Map::new();
-                match &u.kind {
-                    UncertaintyKind::Symmetric(a) => {
-                        e.insert("symerror".into(), amount(a));
-                    }
-                    UncertaintyKind::Asymmetric { plus, minus } => {
-                        e.insert(
-                            "asymerror".into(),
-                            json!({"plus": amount(plus), "minus": amount(minus)}),
-                        );
-                    }
-                }
-                if let Some(label) = &u.label {
-                    e.insert("label".into(), json!(label));
-                }
-                Json::Object(e)
-            })
-            .collect();
-        out.insert("errors".into(), Json::Array(errors));
-    }
-    Json::Object(out)
-}
-
-fn value(v: &Value) -> Json {
-    match v {
-        Value::Number(x) => number(*x),
-        Value::Text(t) => json!(t),
+impl Serialize for TableJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.table;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("name", &t.name.value)?;
+        map.serialize_entry("description", t.description.as_deref().unwrap_or(""))?;
+        if let Some(location) = &t.location {
+            map.serialize_entry("location", location)?;
+        }
+        let keywords: Vec<KeywordJson> = t.keywords.iter().map(KeywordJson).collect();
+        map.serialize_entry("keywords", &keywords)?;
+        variables(&mut map, self.data)?;
+        map.end()
     }
 }
 
-fn amount(a: &Amount) -> Json {
-    match a {
-        Amount::Absolute(x) => number(*x),
-        Amount::Percent(p) => json!(percent_text(*p)),
-        Amount::Empty => json!(""),
+struct DataJson<'a>(&'a TableData);
+
+impl Serialize for DataJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        variables(&mut map, self.0)?;
+        map.end()
+    }
+}
+
+fn variables<M: SerializeMap>(map: &mut M, data: &TableData) -> Result<(), M::Error> {
+    let independent: Vec<_> = data
+        .independent
+        .iter()
+        .map(|v| VariableJson(v, true))
+        .collect();
+    let dependent: Vec<_> = data
+        .dependent
+        .iter()
+        .map(|v| VariableJson(v, false))
+        .collect();
+    map.serialize_entry("independent_variables", &independent)?;
+    map.serialize_entry("dependent_variables", &dependent)
+}
+
+struct KeywordJson<'a>(&'a Keyword);
+
+impl Serialize for KeywordJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("name", &self.0.name.value)?;
+        let values: Vec<&str> = self.0.values.iter().map(|v| v.value.as_str()).collect();
+        map.serialize_entry("values", &values)?;
+        map.end()
+    }
+}
+
+/// A variable; `true` for an independent one (no qualifiers).
+struct VariableJson<'a>(&'a Variable, bool);
+
+impl Serialize for VariableJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let VariableJson(var, independent) = *self;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("header", &Header(var))?;
+        if !independent {
+            let qualifiers: Vec<_> = var.qualifiers.iter().map(QualifierJson).collect();
+            map.serialize_entry("qualifiers", &qualifiers)?;
+        }
+        let values: Vec<_> = var.values.iter().map(PointJson).collect();
+        map.serialize_entry("values", &values)?;
+        map.end()
+    }
+}
+
+struct Header<'a>(&'a Variable);
+
+impl Serialize for Header<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("name", &self.0.name.value)?;
+        if let Some(units) = &self.0.units {
+            map.serialize_entry("units", units)?;
+        }
+        map.end()
+    }
+}
+
+struct QualifierJson<'a>(&'a Qualifier);
+
+impl Serialize for QualifierJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let q = self.0;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("name", &q.name)?;
+        map.serialize_entry("value", &q.value)?;
+        if let Some(units) = &q.units {
+            map.serialize_entry("units", units)?;
+        }
+        map.end()
+    }
+}
+
+struct PointJson<'a>(&'a Point);
+
+impl Serialize for PointJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &p.value {
+            map.serialize_entry("value", &ValueJson(&v.value))?;
+        }
+        if let Some(bin) = &p.bin {
+            map.serialize_entry("low", &ValueJson(&bin.low.value))?;
+            map.serialize_entry("high", &ValueJson(&bin.high.value))?;
+        }
+        if !p.errors.is_empty() {
+            let errors: Vec<_> = p.errors.iter().map(ErrorJson).collect();
+            map.serialize_entry("errors", &errors)?;
+        }
+        map.end()
+    }
+}
+
+struct ErrorJson<'a>(&'a Uncertainty);
+
+impl Serialize for ErrorJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let u = self.0;
+        let mut map = s.serialize_map(None)?;
+        match &u.kind {
+            UncertaintyKind::Symmetric(a) => map.serialize_entry("symerror", &AmountJson(a))?,
+            UncertaintyKind::Asymmetric { plus, minus } => {
+                map.serialize_entry("asymerror", &Asymmetric(plus, minus))?;
+            }
+        }
+        if let Some(label) = &u.label {
+            map.serialize_entry("label", label)?;
+        }
+        map.end()
+    }
+}
+
+struct Asymmetric<'a>(&'a Amount, &'a Amount);
+
+impl Serialize for Asymmetric<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("plus", &AmountJson(self.0))?;
+        map.serialize_entry("minus", &AmountJson(self.1))?;
+        map.end()
+    }
+}
+
+struct ValueJson<'a>(&'a Value);
+
+impl Serialize for ValueJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Number(x) => number(*x, s),
+            Value::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+struct AmountJson<'a>(&'a Amount);
+
+impl Serialize for AmountJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Amount::Absolute(x) => number(*x, s),
+            Amount::Percent(p) => s.serialize_str(&percent_text(*p)),
+            Amount::Empty => s.serialize_str(""),
+        }
     }
 }
 
 /// A finite number as a JSON number; the three values JSON cannot hold as strings.
-fn number(x: f64) -> Json {
-    match serde_json::Number::from_f64(x) {
-        Some(n) => Json::Number(n),
-        None if x.is_nan() => json!("nan"),
-        None if x > 0.0 => json!("inf"),
-        None => json!("-inf"),
+fn number<S: Serializer>(x: f64, s: S) -> Result<S::Ok, S::Error> {
+    if x.is_finite() {
+        s.serialize_f64(x)
+    } else if x.is_nan() {
+        s.serialize_str("nan")
+    } else if x > 0.0 {
+        s.serialize_str("inf")
+    } else {
+        s.serialize_str("-inf")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Bin, Pos, Spanned, Uncertainty};
+    use crate::model::{Bin, Pos, Spanned};
+    use serde_json::{Value as Json, json};
 
     fn num(x: f64) -> Spanned<Value> {
         Spanned::new(Value::Number(x), Pos::NONE)
@@ -232,7 +315,7 @@ mod tests {
             value: "13000".into(),
             units: Some("GeV".into()),
         });
-        let v = data_json(&data);
+        let v = serde_json::to_value(data_json(&data)).unwrap();
         assert_eq!(
             v["dependent_variables"][0]["qualifiers"][0],
             json!({"name": "SQRT(S)", "value": "13000", "units": "GeV"})
