@@ -32,7 +32,26 @@ struct Seen {
     /// old mtime, but not these.
     ctime_ns: i128,
     inode: u64,
-    sha256: String,
+    /// Kept as bytes (stored as hex): the cache holds an entry for every file of the site's
+    /// records for the whole build.
+    #[serde(with = "hex_digest")]
+    sha256: [u8; 32],
+}
+
+/// A SHA-256 digest as hex text in the cache file.
+mod hex_digest {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(digest: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(digest))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let text = <&str>::deserialize(d)?;
+        let mut digest = [0; 32];
+        hex::decode_to_slice(text, &mut digest).map_err(D::Error::custom)?;
+        Ok(digest)
+    }
 }
 
 /// (ctime in ns, inode) where the system has them.
@@ -134,14 +153,14 @@ impl StatCache {
                     && s.inode == inode
             });
             let sha256 = match known {
-                Some(s) => s.sha256.clone(),
+                Some(s) => s.sha256,
                 None => {
                     let bytes = fs::read(entry.path())
                         .with_context(|| format!("cannot read {}", entry.path().display()))?;
-                    hex::encode(Sha256::digest(&bytes))
+                    Sha256::digest(&bytes).into()
                 }
             };
-            all.update(format!("f {rel} {sha256}\n"));
+            all.update(format!("f {rel} {}\n", hex::encode(sha256)));
             seen.push((
                 key,
                 Seen {

@@ -92,12 +92,41 @@ impl Listing {
                 "tables": v.tables,
             })).collect::<Vec<_>>(),
         });
-        Some(Listing {
+        let mut listing = Listing {
             card,
             json: entry.to_string(),
             versions,
             search,
-        })
+        };
+        listing.trim();
+        Some(listing)
+    }
+
+    /// Gives back the spare capacity of texts built piece by piece (up to as much again as
+    /// their length): every listing is held until the end of the build.
+    fn trim(&mut self) {
+        let head = &mut self.card.head;
+        for text in [&mut head.title_html, &mut head.title_text, &mut self.json]
+            .into_iter()
+            .chain(head.abstract_html.as_mut())
+            .chain(head.abstract_text.as_mut())
+        {
+            text.shrink_to_fit();
+        }
+        let search = &mut self.search;
+        for text in [
+            &mut search.url,
+            &mut search.title,
+            &mut search.meta,
+            &mut search.abstract_text,
+        ] {
+            text.shrink_to_fit();
+        }
+        search.values.shrink_to_fit();
+        for t in &mut search.tables {
+            t.text.shrink_to_fit();
+            t.values.shrink_to_fit();
+        }
     }
 
     pub fn id(&self) -> &str {
