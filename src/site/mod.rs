@@ -4,10 +4,11 @@
 //! DESIGN.md, swapped in whole at the end (see `generation`).
 //!
 //! Records are independent: each is read, checked and written on its own thread (rayon),
-//! and then only its listing is kept for the indexes (`listing`: a few kilobytes, no table
-//! metadata), so memory follows the largest record rather than the size of the site. A
-//! record whose files are unchanged since the last build is not read at all: its pages are
-//! taken from the previous generation and its listing from the cache (`cache`).
+//! and then only its listing is kept for the indexes (`listing`: a few kilobytes, and a
+//! line of search text per table). Memory thus follows the largest record, plus some tens
+//! of kilobytes per record of the site. A record whose files are unchanged since the last
+//! build is not read at all: its pages are taken from the previous generation and its
+//! listing from the cache (`cache`).
 
 mod bundle;
 pub mod cache;

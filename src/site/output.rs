@@ -179,6 +179,26 @@ mod tests {
     }
 
     #[test]
+    fn a_file_written_as_it_goes_is_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Output::new(dir.path());
+        let size = out
+            .write_with("search/index.json", |w| {
+                w.write_all(b"{\"a\":")?;
+                w.write_all(b"1}")?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(size, 7);
+        assert_eq!(
+            fs::read(dir.path().join("search/index.json")).unwrap(),
+            b"{\"a\":1}"
+        );
+        assert_eq!((out.files(), out.bytes()), (1, 7));
+        assert!(out.write_with("../evil", |_| Ok(())).is_err());
+    }
+
+    #[test]
     fn a_hard_linked_file_is_replaced_not_changed() {
         let dir = tempfile::tempdir().unwrap();
         let (live, spare) = (dir.path().join("live"), dir.path().join("spare"));
