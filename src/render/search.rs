@@ -5,9 +5,10 @@
 //! their length (c27). Texts are stored as plain text with tags stripped and LaTeX left
 //! as written (c26: "miss" finds `$E_{T}^{miss}$`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::model::{Record, Resource, Table};
 
@@ -29,11 +30,128 @@ const TABLE_TEXT: usize = 160;
 /// Characters of an abstract kept in the index.
 const ABSTRACT_TEXT: usize = 600;
 
-/// The whole index, as `/search/index.json` holds it.
-#[derive(Serialize)]
-pub struct Index {
-    pub facets: Vec<Facet>,
-    pub records: Vec<RecordDoc>,
+/// What the index keeps of one record: its latest version's texts, already plain and
+/// cut, and its facet values as written. Entries are made as each record is built; the
+/// values are numbered once every record is known (see [`Facets`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    /// URL of the latest version.
+    pub url: String,
+    /// Title, plain.
+    pub title: String,
+    /// Collaborations and authors, year, arXiv: one line.
+    pub meta: String,
+    /// Abstract, plain, cut.
+    pub abstract_text: String,
+    /// The record's facet values, each once, in the order first met (the record's own,
+    /// then its tables'): (facet, value as first written).
+    pub values: Vec<(usize, String)>,
+    pub tables: Vec<TableEntry>,
+}
+
+/// A table of the latest version, as the index keeps it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TableEntry {
+    /// The name as written: made plain for the index, HTML for the facet pages.
+    pub name: String,
+    /// The description, plain, cut.
+    pub text: String,
+    /// The table's facet values, as places in its record's `values`.
+    pub values: Vec<usize>,
+}
+
+/// The index entry of `record`, or `None` when it has no version.
+pub fn entry(record: &Record) -> Option<Entry> {
+    let latest = record.latest()?;
+    let m = &record.meta;
+    let mut values = Values::default();
+    for c in &m.collaborations {
+        values.add(0, c.trim().to_string());
+    }
+    if let Some(y) = m.year {
+        values.add(1, y.to_string());
+    }
+    for kind in latest.submission.resources.iter().filter_map(resource_kind) {
+        values.add(6, kind.to_string());
+    }
+    let tables = latest
+        .submission
+        .tables
+        .iter()
+        .map(|t| {
+            let mut found = table_keywords(t);
+            found.extend(
+                t.resources
+                    .iter()
+                    .filter_map(resource_kind)
+                    .map(|kind| (6, kind.to_string())),
+            );
+            if t.data_schema.as_deref().is_some_and(is_likelihood_text) {
+                found.push((6, "likelihood".to_string()));
+            }
+            let mut mine = Vec::new();
+            for (facet, value) in found {
+                if let Some(i) = values.add(facet, value)
+                    && !mine.contains(&i)
+                {
+                    mine.push(i);
+                }
+            }
+            TableEntry {
+                name: t.name.value.clone(),
+                text: plain_text(t.description.as_deref().unwrap_or_default(), TABLE_TEXT),
+                values: mine,
+            }
+        })
+        .collect();
+
+    let mut meta = if m.collaborations.is_empty() {
+        m.authors.join(", ")
+    } else {
+        m.collaborations.join(", ")
+    };
+    if let Some(y) = m.year {
+        meta.push_str(&format!(" · {y}"));
+    }
+    if let Some(a) = &m.arxiv {
+        meta.push_str(&format!(" · arXiv:{a}"));
+    }
+    Some(Entry {
+        id: record.id.clone(),
+        url: links::version(&record.id, latest.number),
+        title: plain_text(&math::plain(&m.title), usize::MAX),
+        meta,
+        abstract_text: plain_text(
+            m.abstract_text.as_deref().unwrap_or_default(),
+            ABSTRACT_TEXT,
+        ),
+        values: values.list,
+        tables,
+    })
+}
+
+/// A record's facet values, each once.
+#[derive(Default)]
+struct Values {
+    list: Vec<(usize, String)>,
+    keys: Vec<(usize, String)>,
+}
+
+impl Values {
+    /// The place of the value (added if new); `None` for an empty one.
+    fn add(&mut self, facet: usize, display: String) -> Option<usize> {
+        let key = (facet, normalise(facet, &display));
+        if key.1.is_empty() {
+            return None;
+        }
+        if let Some(i) = self.keys.iter().position(|k| *k == key) {
+            return Some(i);
+        }
+        self.keys.push(key);
+        self.list.push((facet, display));
+        Some(self.list.len() - 1)
+    }
 }
 
 #[derive(Serialize)]
@@ -52,239 +170,163 @@ pub struct FacetValue {
     pub records: usize,
 }
 
-/// A record (its latest version) as the index keeps it. Short keys: the index is
-/// downloaded whole.
-#[derive(Serialize)]
-pub struct RecordDoc {
-    /// Record id.
-    pub id: String,
-    /// URL of the latest version.
-    pub u: String,
-    /// Title, plain.
-    pub t: String,
-    /// Collaborations and authors, year, arXiv: one line.
-    pub m: String,
-    /// Abstract, plain, cut.
-    pub a: String,
-    /// Facet value ids of the record (union of its tables').
-    pub f: Vec<usize>,
-    /// Tables: [number, name, description, facet value ids].
-    pub tables: Vec<TableDoc>,
+/// Every facet value of the site, numbered.
+pub struct Facets {
+    pub list: Vec<Facet>,
+    ids: HashMap<(usize, String), usize>,
 }
 
-#[derive(Serialize)]
-pub struct TableDoc(pub usize, pub String, pub String, pub Vec<usize>);
+impl Facets {
+    /// Numbers the values of `entries` (ordered as the site lists them, newest first):
+    /// facet by facet, values sorted (years newest first). A value is shown as the first
+    /// record to have it writes it.
+    pub fn new<'a>(entries: impl Iterator<Item = &'a Entry>) -> Facets {
+        // (facet, normalised key) -> (display value, records with it).
+        let mut values: BTreeMap<(usize, String), (&str, usize)> = BTreeMap::new();
+        for e in entries {
+            for (facet, display) in &e.values {
+                let seen = values
+                    .entry((*facet, normalise(*facet, display)))
+                    .or_insert((display, 0));
+                seen.1 += 1;
+            }
+        }
 
-/// What a facet value's page lists.
-pub struct FacetPage {
-    pub facet: &'static str,
-    pub label: &'static str,
-    pub value: String,
-    pub slug: String,
-    /// Record ids, in index order, and for each the tables (numbers) that carry the value.
-    pub records: Vec<(String, Vec<usize>)>,
-}
-
-/// Builds the index over `records` (ordered as the site lists them, newest first).
-pub fn index(records: &[&Record]) -> (Index, Vec<FacetPage>) {
-    // Facet values as (facet, normalised key) -> display value, and who has them.
-    let mut values: BTreeMap<(usize, String), String> = BTreeMap::new();
-    let mut record_values: Vec<Vec<(usize, String)>> = Vec::new();
-    let mut table_values: Vec<Vec<Vec<(usize, String)>>> = Vec::new();
-    for record in records {
-        let Some(latest) = record.latest() else {
-            record_values.push(Vec::new());
-            table_values.push(Vec::new());
-            continue;
-        };
-        let mut own = Vec::new();
-        let mut add = |list: &mut Vec<(usize, String)>, facet: usize, display: String| {
-            let key = normalise(facet, &display);
-            if key.is_empty() {
-                return;
-            }
-            values.entry((facet, key.clone())).or_insert(display);
-            if !list.contains(&(facet, key.clone())) {
-                list.push((facet, key));
-            }
-        };
-        for c in &record.meta.collaborations {
-            add(&mut own, 0, c.trim().to_string());
-        }
-        if let Some(y) = record.meta.year {
-            add(&mut own, 1, y.to_string());
-        }
-        for r in latest.submission.resources.iter() {
-            if let Some(kind) = resource_kind(r) {
-                add(&mut own, 6, kind.to_string());
-            }
-        }
-        let mut per_table = Vec::new();
-        for t in &latest.submission.tables {
-            let mut mine = Vec::new();
-            for (facet, value) in table_keywords(t) {
-                add(&mut mine, facet, value);
-            }
-            for r in &t.resources {
-                if let Some(kind) = resource_kind(r) {
-                    add(&mut mine, 6, kind.to_string());
-                }
-            }
-            if t.data_schema.as_deref().is_some_and(is_likelihood_text) {
-                add(&mut mine, 6, "likelihood".to_string());
-            }
-            for v in &mine {
-                if !own.contains(v) {
-                    own.push(v.clone());
-                }
-            }
-            per_table.push(mine);
-        }
-        record_values.push(own);
-        table_values.push(per_table);
-    }
-
-    // Ids and slugs, facet by facet, values sorted (years newest first).
-    let mut facets: Vec<Facet> = FACETS
-        .iter()
-        .map(|(key, label)| Facet {
-            key,
-            label,
-            values: Vec::new(),
-        })
-        .collect();
-    let mut ids: BTreeMap<(usize, String), usize> = BTreeMap::new();
-    let mut next = 0;
-    for (f, facet) in facets.iter_mut().enumerate() {
-        let mut mine: Vec<(&String, &String)> = values
+        let mut list: Vec<Facet> = FACETS
             .iter()
-            .filter(|((vf, _), _)| *vf == f)
-            .map(|((_, k), d)| (k, d))
+            .map(|(key, label)| Facet {
+                key,
+                label,
+                values: Vec::new(),
+            })
             .collect();
-        if f == 1 {
-            mine.reverse();
-        } else if f == 4 {
-            mine.sort_by(|a, b| {
-                let num = |s: &str| s.parse::<f64>().unwrap_or(f64::MAX);
-                num(a.0).total_cmp(&num(b.0))
-            });
-        }
-        let mut slugs: Vec<String> = Vec::new();
-        for (key, display) in mine {
-            let mut slug = slugify(display);
-            if slug.is_empty() {
-                slug = format!("v{next}");
-            }
-            let base = slug.clone();
-            let mut i = 2;
-            while slugs.contains(&slug) {
-                slug = format!("{base}-{i}");
-                i += 1;
-            }
-            slugs.push(slug.clone());
-            let records = record_values
+        let mut ids = HashMap::new();
+        let mut next = 0;
+        for (f, facet) in list.iter_mut().enumerate() {
+            let mut mine: Vec<(&String, &(&str, usize))> = values
                 .iter()
-                .filter(|vs| vs.iter().any(|(vf, k)| *vf == f && k == key))
-                .count();
-            ids.insert((f, key.clone()), next);
-            facet.values.push(FacetValue {
-                id: next,
-                value: if f == 4 {
-                    format!("{display} GeV")
-                } else {
-                    display.clone()
-                },
-                slug,
-                records,
-            });
-            next += 1;
+                .filter(|((vf, _), _)| *vf == f)
+                .map(|((_, k), seen)| (k, seen))
+                .collect();
+            if f == 1 {
+                mine.reverse();
+            } else if f == 4 {
+                mine.sort_by(|a, b| {
+                    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::MAX);
+                    num(a.0).total_cmp(&num(b.0))
+                });
+            }
+            let mut slugs: Vec<String> = Vec::new();
+            for (key, &(display, records)) in mine {
+                let mut slug = slugify(display);
+                if slug.is_empty() {
+                    slug = format!("v{next}");
+                }
+                let base = slug.clone();
+                let mut i = 2;
+                while slugs.contains(&slug) {
+                    slug = format!("{base}-{i}");
+                    i += 1;
+                }
+                slugs.push(slug.clone());
+                ids.insert((f, key.clone()), next);
+                facet.values.push(FacetValue {
+                    id: next,
+                    value: if f == 4 {
+                        format!("{display} GeV")
+                    } else {
+                        display.to_string()
+                    },
+                    slug,
+                    records,
+                });
+                next += 1;
+            }
         }
+        Facets { list, ids }
     }
-    let id_of = |v: &(usize, String)| ids[v];
 
-    // Documents.
-    let docs: Vec<RecordDoc> = records
-        .iter()
-        .zip(record_values.iter().zip(&table_values))
-        .filter_map(|(record, (own, per_table))| {
-            let latest = record.latest()?;
-            let m = &record.meta;
-            let who = if m.collaborations.is_empty() {
-                m.authors.join(", ")
-            } else {
-                m.collaborations.join(", ")
-            };
-            let mut meta = who;
-            if let Some(y) = m.year {
-                meta.push_str(&format!(" · {y}"));
-            }
-            if let Some(a) = &m.arxiv {
-                meta.push_str(&format!(" · arXiv:{a}"));
-            }
-            Some(RecordDoc {
-                id: record.id.clone(),
-                u: links::version(&record.id, latest.number),
-                t: plain_text(&math::plain(&m.title), usize::MAX),
-                m: meta,
-                a: plain_text(
-                    m.abstract_text.as_deref().unwrap_or_default(),
-                    ABSTRACT_TEXT,
-                ),
-                f: own.iter().map(id_of).collect(),
-                tables: latest
-                    .submission
+    /// The ids of `entry`'s values, in its order.
+    ///
+    /// # Panics
+    /// When `entry` was not among those the facets were made from.
+    pub fn ids(&self, entry: &Entry) -> Vec<usize> {
+        entry
+            .values
+            .iter()
+            .map(|(f, display)| self.ids[&(*f, normalise(*f, display))])
+            .collect()
+    }
+}
+
+/// `/search/index.json`: the facets, then a document per record. It is serialised as it
+/// goes, from the entries, so the site never holds the text whole.
+pub struct Index<'a> {
+    pub facets: &'a Facets,
+    /// Entries as the site lists them, each with its value ids ([`Facets::ids`]).
+    pub records: &'a [(&'a Entry, Vec<usize>)],
+}
+
+impl Serialize for Index<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut index = serializer.serialize_struct("Index", 2)?;
+        index.serialize_field("facets", &self.facets.list)?;
+        index.serialize_field("records", &Docs(self.records))?;
+        index.end()
+    }
+}
+
+struct Docs<'a>(&'a [(&'a Entry, Vec<usize>)]);
+
+impl Serialize for Docs<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(e, ids)| {
+            RecordDoc {
+                id: &e.id,
+                u: &e.url,
+                t: &e.title,
+                m: &e.meta,
+                a: &e.abstract_text,
+                f: ids,
+                tables: e
                     .tables
                     .iter()
-                    .zip(per_table)
                     .enumerate()
-                    .map(|(i, (t, vs))| {
+                    .map(|(i, t)| {
                         TableDoc(
                             i + 1,
-                            plain_text(&math::plain(&t.name.value), usize::MAX),
-                            plain_text(t.description.as_deref().unwrap_or_default(), TABLE_TEXT),
-                            vs.iter().map(id_of).collect(),
+                            plain_text(&math::plain(&t.name), usize::MAX),
+                            &t.text,
+                            t.values.iter().map(|&v| ids[v]).collect(),
                         )
                     })
                     .collect(),
-            })
-        })
-        .collect();
-
-    // One page per facet value, listing who has it.
-    let pages = facets
-        .iter()
-        .enumerate()
-        .flat_map(|(f, facet)| {
-            let docs = &docs;
-            facet.values.iter().map(move |v| FacetPage {
-                facet: FACETS[f].0,
-                label: FACETS[f].1,
-                value: v.value.clone(),
-                slug: v.slug.clone(),
-                records: docs
-                    .iter()
-                    .filter(|d| d.f.contains(&v.id))
-                    .map(|d| {
-                        let tables = d
-                            .tables
-                            .iter()
-                            .filter(|t| t.3.contains(&v.id))
-                            .map(|t| t.0)
-                            .collect();
-                        (d.id.clone(), tables)
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
-    (
-        Index {
-            facets,
-            records: docs,
-        },
-        pages,
-    )
+            }
+        }))
+    }
 }
+
+/// A record as the index file holds it. Short keys: the index is downloaded whole.
+#[derive(Serialize)]
+struct RecordDoc<'a> {
+    /// Record id.
+    id: &'a str,
+    /// URL of the latest version.
+    u: &'a str,
+    /// Title, plain.
+    t: &'a str,
+    /// Collaborations and authors, year, arXiv: one line.
+    m: &'a str,
+    /// Abstract, plain, cut.
+    a: &'a str,
+    /// Facet value ids of the record (union of its tables').
+    f: &'a [usize],
+    /// Tables: [number, name, description, facet value ids].
+    tables: Vec<TableDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct TableDoc<'a>(usize, String, &'a str, Vec<usize>);
 
 /// The keyword facets of a table: (facet number, value as written).
 fn table_keywords(t: &Table) -> Vec<(usize, String)> {

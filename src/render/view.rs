@@ -1,7 +1,7 @@
 //! What templates see: plain, serialisable views of records, versions and tables, with
 //! every text already made safe HTML and every link already built.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::model::{
@@ -21,7 +21,7 @@ pub const PAGE_ROWS: usize = 200;
 /// Tables up to this many rows are shown on one page.
 pub const SINGLE_PAGE_ROWS: usize = 250;
 
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct RecordHead {
     pub id: String,
     pub title_html: String,
@@ -41,7 +41,7 @@ pub struct RecordHead {
 }
 
 /// One line of the record list.
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct RecordCard {
     pub head: RecordHead,
     pub latest: u32,

@@ -1,4 +1,4 @@
-//! Fingerprints of what pages are made from, and the checked records of earlier builds.
+//! Fingerprints of what pages are made from, and what earlier builds kept of each record.
 //!
 //! A record's fingerprint is the SHA-256 of every file in its folder (names and bytes), so
 //! any edit, added file or lock file changes it. Reading 500 MB to learn that nothing
@@ -19,7 +19,9 @@ use sha2::{Digest, Sha256};
 
 use crate::check::codes::CODES;
 use crate::config::Config;
-use crate::model::{Diagnostic, Record, Severity};
+use crate::model::{Diagnostic, Severity};
+
+use super::listing::Listing;
 
 /// A file's size and modification time, and its digest when it had them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,7 +32,26 @@ struct Seen {
     /// old mtime, but not these.
     ctime_ns: i128,
     inode: u64,
-    sha256: String,
+    /// Kept as bytes (stored as hex): the cache holds an entry for every file of the site's
+    /// records for the whole build.
+    #[serde(with = "hex_digest")]
+    sha256: [u8; 32],
+}
+
+/// A SHA-256 digest as hex text in the cache file.
+mod hex_digest {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(digest: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(digest))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let text = <&str>::deserialize(d)?;
+        let mut digest = [0; 32];
+        hex::decode_to_slice(text, &mut digest).map_err(D::Error::custom)?;
+        Ok(digest)
+    }
 }
 
 /// (ctime in ns, inode) where the system has them.
@@ -132,14 +153,14 @@ impl StatCache {
                     && s.inode == inode
             });
             let sha256 = match known {
-                Some(s) => s.sha256.clone(),
+                Some(s) => s.sha256,
                 None => {
                     let bytes = fs::read(entry.path())
                         .with_context(|| format!("cannot read {}", entry.path().display()))?;
-                    hex::encode(Sha256::digest(&bytes))
+                    Sha256::digest(&bytes).into()
                 }
             };
-            all.update(format!("f {rel} {sha256}\n"));
+            all.update(format!("f {rel} {}\n", hex::encode(sha256)));
             seen.push((
                 key,
                 Seen {
@@ -180,18 +201,21 @@ pub fn inputs(config: &Config, theme_dir: &Path) -> Result<String> {
     Ok(hex::encode(all.finalize()))
 }
 
-/// A record as checked and built, without its table data: what the indexes need.
+/// A record as checked and built: its findings and what the indexes need of it.
 pub struct Checked {
+    pub id: String,
     pub fingerprint: String,
-    pub record: Record,
+    /// `None` for a record without versions (which no index lists).
+    pub listing: Option<Listing>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// [`Checked`] as stored: diagnostic codes as text.
+/// [`Checked`] as stored: diagnostic codes as text. `L` is the listing, owned when read
+/// and borrowed when written.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Stored<L> {
     fingerprint: String,
-    record: Record,
+    listing: L,
     diagnostics: Vec<StoredDiagnostic>,
 }
 
@@ -214,7 +238,7 @@ impl Checked {
     /// The cached record `id`, if it was built from `fingerprint`.
     pub fn load(dir: &Path, id: &str, fingerprint: &str) -> Option<Checked> {
         let bytes = fs::read(Self::path(dir, id)).ok()?;
-        let stored: Stored = serde_json::from_slice(&bytes).ok()?;
+        let stored: Stored<Option<Listing>> = serde_json::from_slice(&bytes).ok()?;
         if stored.fingerprint != fingerprint {
             return None;
         }
@@ -236,8 +260,9 @@ impl Checked {
             })
             .collect::<Option<_>>()?;
         Some(Checked {
+            id: id.to_string(),
             fingerprint: stored.fingerprint,
-            record: stored.record,
+            listing: stored.listing,
             diagnostics,
         })
     }
@@ -245,14 +270,14 @@ impl Checked {
     /// # Errors
     /// On I/O failure.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let path = Self::path(dir, &self.record.id);
+        let path = Self::path(dir, &self.id);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         let stored = Stored {
             fingerprint: self.fingerprint.clone(),
-            record: self.record.clone(),
+            listing: self.listing.as_ref(),
             diagnostics: self
                 .diagnostics
                 .iter()

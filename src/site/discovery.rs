@@ -1,16 +1,16 @@
 //! How crawlers and feed readers find the site: `/feed.atom`, `/sitemap.xml`,
 //! `/robots.txt`.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::Write;
 
 use anyhow::Result;
 
 use crate::config::Config;
-use crate::model::Record;
 use crate::render::links;
 use crate::render::markdown::escape;
-use crate::render::math;
 
+use super::listing::{Listing, VersionEntry};
 use super::output::Output;
 
 /// Entries of the feed: the newest versions.
@@ -18,68 +18,36 @@ const FEED_ENTRIES: usize = 50;
 /// URLs per sitemap file (the protocol's limit); more make a sitemap index.
 const SITEMAP_URLS: usize = 50_000;
 
-/// Writes the three files. `records` are in the order the site lists them.
+/// Writes the three files. `listings` are in the order the site lists them.
 ///
 /// # Errors
 /// On I/O failure.
-pub fn write_discovery(
-    config: &Config,
-    records: &[&Record],
-    published: &dyn Fn(&Record, u32) -> bool,
-    out: &Output,
-) -> Result<()> {
+pub fn write_discovery(config: &Config, listings: &[Listing], out: &Output) -> Result<()> {
     let base = config.site.base_url.trim_end_matches('/');
-    out.write("feed.atom", feed(config, records, published).as_bytes())?;
+    out.write("feed.atom", feed(config, listings).as_bytes())?;
 
     // Sitemap: home, lists, search, and every record, version, table and resource page.
-    let mut urls: Vec<(String, Option<String>)> = ["/", "/records/", "/search/"]
+    // Its URLs are made as they are written: there are several per table.
+    let total = 3 + listings
         .iter()
-        .map(|p| (format!("{base}{p}"), None))
-        .collect();
-    for r in records {
-        let date = |n: u32| {
-            r.meta
+        .map(|l| {
+            1 + l
                 .versions
                 .iter()
-                .find(|v| v.version == n)
-                .and_then(|v| v.date.clone())
-        };
-        if let Some(latest) = r.latest() {
-            urls.push((
-                format!("{base}{}", links::record(&r.id)),
-                date(latest.number),
-            ));
-        }
-        for v in &r.versions {
-            let d = date(v.number);
-            urls.push((
-                format!("{base}{}", links::version(&r.id, v.number)),
-                d.clone(),
-            ));
-            for k in 1..=v.submission.tables.len() {
-                urls.push((
-                    format!("{base}{}", links::table(&r.id, v.number, k)),
-                    d.clone(),
-                ));
-            }
-            for k in 1..=v.submission.local_resources().count() {
-                urls.push((
-                    format!("{base}{}", links::resource(&r.id, v.number, k)),
-                    d.clone(),
-                ));
-            }
-        }
-    }
-    let chunks: Vec<_> = urls.chunks(SITEMAP_URLS).collect();
-    if chunks.len() == 1 {
-        out.write("sitemap.xml", urlset(chunks[0]).as_bytes())?;
+                .map(|v| 1 + v.tables + v.resources)
+                .sum::<usize>()
+        })
+        .sum::<usize>();
+    let mut urls = sitemap_urls(base, listings);
+    if total <= SITEMAP_URLS {
+        out.write_with("sitemap.xml", |w| urlset(w, &mut urls))?;
     } else {
         let mut index = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
-        for (i, chunk) in chunks.iter().enumerate() {
+        for i in 0..total.div_ceil(SITEMAP_URLS) {
             let name = format!("sitemap-{}.xml", i + 1);
-            out.write(&name, urlset(chunk).as_bytes())?;
+            out.write_with(&name, |w| urlset(w, urls.by_ref().take(SITEMAP_URLS)))?;
             let _ = writeln!(index, "  <sitemap><loc>{base}/{name}</loc></sitemap>");
         }
         index.push_str("</sitemapindex>\n");
@@ -93,48 +61,75 @@ pub fn write_discovery(
     Ok(())
 }
 
-fn urlset(urls: &[(String, Option<String>)]) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+/// Every page of the sitemap, in order: (URL, last change).
+fn sitemap_urls<'a>(
+    base: &'a str,
+    listings: &'a [Listing],
+) -> impl Iterator<Item = (String, Option<&'a str>)> + 'a {
+    let lists = ["/", "/records/", "/search/"]
+        .into_iter()
+        .map(move |p| (format!("{base}{p}"), None));
+    let records = listings.iter().flat_map(move |l| {
+        let id = l.id();
+        // The record's page shows its latest version.
+        let latest = l
+            .versions
+            .last()
+            .map(|v| (format!("{base}{}", links::record(id)), v.date.as_deref()));
+        let versions = l.versions.iter().flat_map(move |v| {
+            let (n, date) = (v.number, v.date.as_deref());
+            let tables = (1..=v.tables).map(move |k| links::table(id, n, k));
+            let resources = (1..=v.resources).map(move |k| links::resource(id, n, k));
+            std::iter::once(links::version(id, n))
+                .chain(tables)
+                .chain(resources)
+                .map(move |path| (format!("{base}{path}"), date))
+        });
+        latest.into_iter().chain(versions)
+    });
+    lists.chain(records)
+}
+
+fn urlset<'a>(
+    w: &mut dyn Write,
+    urls: impl Iterator<Item = (String, Option<&'a str>)>,
+) -> Result<()> {
+    w.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")?;
     for (loc, date) in urls {
         match date {
-            Some(d) => {
-                let _ = writeln!(
-                    s,
-                    "  <url><loc>{}</loc><lastmod>{}</lastmod></url>",
-                    escape(loc),
-                    escape(d)
-                );
-            }
-            None => {
-                let _ = writeln!(s, "  <url><loc>{}</loc></url>", escape(loc));
-            }
+            Some(d) => writeln!(
+                w,
+                "  <url><loc>{}</loc><lastmod>{}</lastmod></url>",
+                escape(&loc),
+                escape(d)
+            )?,
+            None => writeln!(w, "  <url><loc>{}</loc></url>", escape(&loc))?,
         }
     }
-    s.push_str("</urlset>\n");
-    s
+    w.write_all(b"</urlset>\n")?;
+    Ok(())
 }
 
 /// An Atom feed of the newest versions, one entry each.
-fn feed(config: &Config, records: &[&Record], published: &dyn Fn(&Record, u32) -> bool) -> String {
+fn feed(config: &Config, listings: &[Listing]) -> String {
     let base = config.site.base_url.trim_end_matches('/');
-    let mut entries: Vec<(String, &Record, u32)> = records
+    let mut entries: Vec<(String, &Listing, &VersionEntry)> = listings
         .iter()
-        .flat_map(|r| {
-            r.versions.iter().map(move |v| {
-                let date = r
-                    .meta
-                    .versions
-                    .iter()
-                    .find(|l| l.version == v.number)
-                    .and_then(|l| l.date.clone())
-                    .unwrap_or_else(|| format!("{}-01-01", r.meta.year.unwrap_or(1970)));
-                (date, *r, v.number)
+        .flat_map(|l| {
+            l.versions.iter().map(move |v| {
+                let date = v
+                    .date
+                    .clone()
+                    .unwrap_or_else(|| format!("{}-01-01", l.card.head.year.unwrap_or(1970)));
+                (date, l, v)
             })
         })
         .collect();
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)).then(b.2.cmp(&a.2)));
+    entries.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.id().cmp(b.1.id()))
+            .then(b.2.number.cmp(&a.2.number))
+    });
     entries.truncate(FEED_ENTRIES);
     let stamp = |d: &str| format!("{}T00:00:00Z", d.get(..10).unwrap_or(d));
     let updated = entries
@@ -147,31 +142,30 @@ fn feed(config: &Config, records: &[&Record], published: &dyn Fn(&Record, u32) -
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <subtitle>New records and versions</subtitle>\n  <id>{base}/</id>\n  <link href=\"{base}/\"/>\n  <link rel=\"self\" href=\"{base}/feed.atom\"/>\n  <updated>{updated}</updated>\n",
         escape(&config.site.title)
     );
-    for (date, r, n) in &entries {
-        let url = format!("{base}{}", links::version(&r.id, *n));
-        let log = r.meta.versions.iter().find(|l| l.version == *n);
+    for (date, l, v) in &entries {
+        let (head, n) = (&l.card.head, v.number);
+        let url = format!("{base}{}", links::version(l.id(), n));
         let mut summary = format!(
             "{}{}, version {n}",
-            r.meta.collaborations.join(", "),
-            r.meta.year.map(|y| format!(" ({y})")).unwrap_or_default()
+            head.collaborations.join(", "),
+            head.year.map(|y| format!(" ({y})")).unwrap_or_default()
         );
-        if let Some(m) = log.and_then(|l| l.message.as_deref()) {
+        if let Some(m) = &v.message {
             summary.push_str(&format!(": {m}"));
         }
-        if !published(r, *n) {
+        if v.draft {
             summary.push_str(" [draft]");
         }
-        let author = r
-            .meta
+        let author = head
             .collaborations
             .first()
-            .or(r.meta.authors.first())
+            .or(head.authors.first())
             .cloned()
             .unwrap_or_else(|| config.site.title.clone());
         let _ = write!(
             s,
             "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link href=\"{url}\"/>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
-            escape(&format!("{} (v{n})", math::plain(&r.meta.title))),
+            escape(&format!("{} (v{n})", head.title_text)),
             stamp(date),
             escape(&author),
             escape(&summary)

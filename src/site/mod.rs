@@ -4,16 +4,18 @@
 //! DESIGN.md, swapped in whole at the end (see `generation`).
 //!
 //! Records are independent: each is read, checked and written on its own thread (rayon),
-//! and only its metadata (no table data) is kept for the indexes, so memory follows the
-//! largest record rather than the size of the site. A record whose files are unchanged
-//! since the last build is not read at all: its pages are taken from the previous
-//! generation and its metadata from the cache (`cache`).
+//! and then only its listing is kept for the indexes (`listing`: a few kilobytes, and a
+//! line of search text per table). Memory thus follows the largest record, plus some tens
+//! of kilobytes per record of the site. A record whose files are unchanged since the last
+//! build is not read at all: its pages are taken from the previous generation and its
+//! listing from the cache (`cache`).
 
 mod bundle;
 pub mod cache;
 mod discovery;
 pub mod generation;
 mod index;
+mod listing;
 pub mod output;
 mod search;
 mod version;
@@ -35,6 +37,7 @@ use crate::render::pages::{SiteView, Theme};
 
 use cache::{Checked, StatCache};
 use generation::{MANIFEST, Manifest, SiteDir, link_tree, read_manifest, remove_tree};
+use listing::Listing;
 
 pub use output::{Output, sha256_hex};
 
@@ -80,10 +83,14 @@ struct Inputs<'a> {
     load: Options,
 }
 
-/// One record, read and checked (and written, when asked and all is well).
+/// One record, read and checked (and written, when all is well): its findings and listing.
 struct Done {
+    id: String,
     fingerprint: String,
-    record: Option<Record>,
+    /// Whether the record could be read at all.
+    loaded: bool,
+    /// `None` for a record without versions, or one that could not be read.
+    listing: Option<Listing>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -218,23 +225,28 @@ fn full_build(
         .par_iter()
         .zip(prints)
         .map(|(dir, print)| {
-            let done = read_check_write(inputs, dir, print, Some(&output), false, &failed);
+            let (record, diagnostics) = read_check(inputs, dir, &failed);
+            if let Some(r) = &record
+                && !failed.load(Ordering::Relaxed)
+            {
+                write_record(inputs, r, &output)?;
+            }
             bar.inc(1);
-            done
+            Ok(finish(inputs, dir, print, record.as_ref(), diagnostics))
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
     let _ = deleting.join();
 
-    let (diagnostics, records) = gather(done, &site.cache())?;
+    let (diagnostics, listings, records) = gather(done, &site.cache())?;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Ok(Report {
             diagnostics,
             summary: None,
         });
     }
-    let mut summary = write_shared(inputs, &records, current, &output)?;
-    summary.rebuilt = records.len();
+    let mut summary = write_shared(inputs, listings, records, current, &output)?;
+    summary.rebuilt = records;
     let had_old = site.swap_in(&staging.0)?;
     let staging = staging.keep();
     if had_old {
@@ -277,19 +289,22 @@ fn incremental_build(
             None => todo.push((dir, print, unchanged)),
         }
     }
+    // Changed records keep their data until they are written; the others only their listing.
     let failed = AtomicBool::new(false);
     let bar = progress(options, todo.len());
-    let loaded: Vec<(Done, bool)> = todo
+    let loaded: Vec<(Done, Option<Record>)> = todo
         .par_iter()
         .map(|(dir, print, unchanged)| {
-            let done = read_check_write(inputs, dir, print, None, !*unchanged, &failed);
+            let (record, diagnostics) = read_check(inputs, dir, &failed);
+            let done = finish(inputs, dir, print, record.as_ref(), diagnostics);
             bar.inc(1);
-            done.map(|d| (d, *unchanged))
+            (done, record.filter(|_| !unchanged))
         })
-        .collect::<Result<_>>()?;
+        .collect();
     bar.finish_and_clear();
     if failed.load(Ordering::Relaxed) {
-        let (diagnostics, _) = gather(loaded.into_iter().map(|(d, _)| d).collect(), &cache_dir)?;
+        let done = loaded.into_iter().map(|(d, _)| d).collect();
+        let (diagnostics, _, _) = gather(done, &cache_dir)?;
         return Ok(Report {
             diagnostics,
             summary: None,
@@ -318,11 +333,8 @@ fn incremental_build(
     let mut rebuilt = 0;
     let written: Vec<Result<()>> = loaded
         .par_iter()
-        .filter(|(_, unchanged)| !unchanged)
-        .map(|(done, _)| {
-            let Some(record) = &done.record else {
-                return Ok(());
-            };
+        .filter_map(|(_, record)| record.as_ref())
+        .map(|record| {
             remove_tree(&spare.join("record").join(&record.id))?;
             write_record(inputs, record, &output)
         })
@@ -335,7 +347,7 @@ fn incremental_build(
     for (id, print) in &ids {
         let changed = loaded
             .iter()
-            .any(|(d, unchanged)| !unchanged && d.record.as_ref().is_some_and(|r| &r.id == id));
+            .any(|(_, r)| r.as_ref().is_some_and(|r| &r.id == id));
         if !changed && spare_manifest.records.get(id) != Some(*print) {
             let dest = spare.join("record").join(id);
             remove_tree(&dest)?;
@@ -359,22 +371,16 @@ fn incremental_build(
         }
     }
 
-    let mut done: Vec<Done> = loaded
-        .into_iter()
-        .map(|(mut d, _)| {
-            if let Some(r) = &mut d.record {
-                drop_data(r);
-            }
-            d
-        })
-        .collect();
+    let mut done: Vec<Done> = loaded.into_iter().map(|(d, _)| d).collect();
     done.extend(cached.into_iter().map(|c| Done {
+        id: c.id,
         fingerprint: c.fingerprint,
-        record: Some(c.record),
+        loaded: true,
+        listing: c.listing,
         diagnostics: c.diagnostics,
     }));
-    let (diagnostics, records) = gather(done, &cache_dir)?;
-    let mut summary = write_shared(inputs, &records, current, &output)?;
+    let (diagnostics, listings, records) = gather(done, &cache_dir)?;
+    let mut summary = write_shared(inputs, listings, records, current, &output)?;
     summary.rebuilt = rebuilt;
     site.swap_in(&spare)?;
     Ok(Report {
@@ -383,46 +389,39 @@ fn incremental_build(
     })
 }
 
-/// Reads and checks one record; writes its pages into `out` when given and no record so
-/// far has an error. The table data is dropped before returning unless `keep_data`.
-fn read_check_write(
+/// Reads and checks one record, table data and all; marks `failed` on an error.
+fn read_check(
     inputs: &Inputs,
     dir: &Path,
-    fingerprint: &str,
-    out: Option<&Output>,
-    keep_data: bool,
     failed: &AtomicBool,
-) -> Result<Done> {
+) -> (Option<Record>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut record = load_record(dir, &inputs.load, &mut diagnostics);
+    let record = load_record(dir, &inputs.load, &mut diagnostics);
     if let Some(r) = &record {
         check_record(r, &mut diagnostics);
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
         failed.store(true, Ordering::Relaxed);
     }
-    if let (Some(r), Some(out)) = (&record, out)
-        && !failed.load(Ordering::Relaxed)
-    {
-        write_record(inputs, r, out)?;
-    }
-    if let Some(r) = &mut record
-        && !keep_data
-    {
-        drop_data(r);
-    }
-    Ok(Done {
-        fingerprint: fingerprint.to_string(),
-        record,
-        diagnostics,
-    })
+    (record, diagnostics)
 }
 
-fn drop_data(record: &mut Record) {
-    for v in &mut record.versions {
-        for t in &mut v.submission.tables {
-            t.data = None;
-        }
+/// What is kept of a record read from `dir`: its findings and listing, not the record.
+fn finish(
+    inputs: &Inputs,
+    dir: &Path,
+    fingerprint: &str,
+    record: Option<&Record>,
+    diagnostics: Vec<Diagnostic>,
+) -> Done {
+    Done {
+        id: dir_id(dir),
+        fingerprint: fingerprint.to_string(),
+        loaded: record.is_some(),
+        listing: record.and_then(|r| {
+            Listing::new(inputs.config, r, |n| is_published(inputs.records_dir, r, n))
+        }),
+        diagnostics,
     }
 }
 
@@ -449,60 +448,58 @@ fn is_published(records_dir: &Path, record: &Record, n: u32) -> bool {
         .is_file()
 }
 
-/// Sorts the findings, caches each clean record's metadata, and returns both.
-fn gather(done: Vec<Done>, cache_dir: &Path) -> Result<(Vec<Diagnostic>, Vec<Record>)> {
+/// Sorts the findings and caches each record's listing (when no record has an error);
+/// returns the findings, the listings and how many records were read.
+fn gather(done: Vec<Done>, cache_dir: &Path) -> Result<(Vec<Diagnostic>, Vec<Listing>, usize)> {
     let mut diagnostics = Vec::new();
-    let mut records = Vec::new();
+    let mut listings = Vec::new();
+    let mut records = 0;
     let clean = !done
         .iter()
         .flat_map(|d| &d.diagnostics)
         .any(Diagnostic::is_error);
     for d in done {
         diagnostics.extend(d.diagnostics.iter().cloned());
-        if let Some(record) = d.record {
-            let checked = Checked {
-                fingerprint: d.fingerprint,
-                record,
-                diagnostics: d.diagnostics,
-            };
-            if clean {
-                checked.save(cache_dir)?;
-            }
-            records.push(checked.record);
+        if !d.loaded {
+            continue;
         }
+        records += 1;
+        let checked = Checked {
+            id: d.id,
+            fingerprint: d.fingerprint,
+            listing: d.listing,
+            diagnostics: d.diagnostics,
+        };
+        if clean {
+            checked.save(cache_dir)?;
+        }
+        listings.extend(checked.listing);
     }
     sort_diagnostics(&mut diagnostics);
-    records.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok((diagnostics, records))
+    Ok((diagnostics, listings, records))
 }
 
 /// Writes what lists many records (home, /records/, search, feed, sitemap), the theme's
-/// static files and, last, the manifest.
+/// static files and, last, the manifest. `records` counts the records read, listed or not.
 fn write_shared(
     inputs: &Inputs,
-    records: &[Record],
+    mut listings: Vec<Listing>,
+    records: usize,
     manifest: &Manifest,
     out: &Output,
 ) -> Result<Summary> {
-    let published = |r: &Record, n: u32| is_published(inputs.records_dir, r, n);
-    let search = index::write_indexes(
-        inputs.config,
-        inputs.theme,
-        &inputs.site,
-        records,
-        &published,
-        out,
-    )?;
+    index::sort_newest_first(&mut listings);
+    let search = index::write_indexes(inputs.config, inputs.theme, &inputs.site, &listings, out)?;
     out.copy_dir(&inputs.theme.static_dir, "static")?;
     out.write(MANIFEST, &serde_json::to_vec_pretty(manifest)?)?;
-    let versions = records.iter().map(|r| r.versions.len()).sum();
-    let tables = records
+    let versions = listings.iter().map(|l| l.versions.len()).sum();
+    let tables = listings
         .iter()
-        .flat_map(|r| &r.versions)
-        .map(|v| v.submission.tables.len())
+        .flat_map(|l| &l.versions)
+        .map(|v| v.tables)
         .sum();
     Ok(Summary {
-        records: records.len(),
+        records,
         versions,
         tables,
         rebuilt: 0,

@@ -6,7 +6,7 @@
 //! changed in place.
 
 use std::fs;
-use std::io::{ErrorKind, Write};
+use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -50,7 +50,9 @@ impl Output {
     /// When `rel` would leave the output folder, or on I/O failure.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.resolve(rel)?;
-        write_new(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        create_new(&path)
+            .and_then(|mut file| file.write_all(bytes))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
@@ -63,6 +65,31 @@ impl Output {
     pub fn write_hashed(&self, rel: &str, bytes: &[u8]) -> Result<String> {
         self.write(rel, bytes)?;
         Ok(sha256_hex(bytes))
+    }
+
+    /// Writes the site path `rel` with what `fill` puts into the writer it is given, and
+    /// returns the size written. For files that grow with the site (the search index, the
+    /// sitemap): they are never held whole in memory.
+    ///
+    /// # Errors
+    /// When `rel` would leave the output folder, or on I/O failure (or `fill`'s).
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<u64> {
+        let path = self.resolve(rel)?;
+        let file = create_new(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut writer = Counted {
+            inner: BufWriter::new(file),
+            bytes: 0,
+        };
+        fill(&mut writer)
+            .and_then(|()| Ok(writer.flush()?))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(writer.bytes, Ordering::Relaxed);
+        Ok(writer.bytes)
     }
 
     /// Only plain relative paths below the output folder are accepted: a name taken from
@@ -105,31 +132,47 @@ impl Output {
     }
 }
 
-/// Writes `bytes` as a new file at `path`. The common case (a fresh folder) costs one
-/// `open`: the folders are made only when missing, and a file already there is unlinked
-/// and written anew, never truncated in place (it may be hard-linked from the live site).
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// A new, empty file at `path`. The common case (a fresh folder) costs one `open`: the
+/// folders are made only when missing, and a file already there is unlinked and made
+/// anew, never truncated in place (it may be hard-linked from the live site).
+fn create_new(path: &Path) -> std::io::Result<fs::File> {
     let create = || {
         fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
     };
-    let mut file = match create() {
-        Ok(file) => file,
+    match create() {
         Err(e) if e.kind() == ErrorKind::NotFound => {
             if let Some(dir) = path.parent() {
                 fs::create_dir_all(dir)?;
             }
-            create()?
+            create()
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             fs::remove_file(path)?;
-            create()?
+            create()
         }
-        Err(e) => return Err(e),
-    };
-    file.write_all(bytes)
+        other => other,
+    }
+}
+
+/// A writer that counts what goes through it.
+struct Counted<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -153,6 +196,26 @@ mod tests {
         assert_eq!(fs::read(root.join("record/x/index.html")).unwrap(), b"ok");
         assert!(!dir.path().join("evil").exists());
         assert_eq!((out.files(), out.bytes()), (1, 2));
+    }
+
+    #[test]
+    fn a_file_written_as_it_goes_is_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Output::new(dir.path());
+        let size = out
+            .write_with("search/index.json", |w| {
+                w.write_all(b"{\"a\":")?;
+                w.write_all(b"1}")?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(size, 7);
+        assert_eq!(
+            fs::read(dir.path().join("search/index.json")).unwrap(),
+            b"{\"a\":1}"
+        );
+        assert_eq!((out.files(), out.bytes()), (1, 7));
+        assert!(out.write_with("../evil", |_| Ok(())).is_err());
     }
 
     #[test]

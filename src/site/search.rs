@@ -4,12 +4,11 @@
 use anyhow::Result;
 use serde_json::json;
 
-use crate::model::Record;
-use crate::render::links;
 use crate::render::pages::{SiteView, Theme};
-use crate::render::search;
-use crate::render::view::RecordCard;
+use crate::render::search::{Entry, Facets, Index};
+use crate::render::{links, markdown};
 
+use super::listing::Listing;
 use super::output::Output;
 
 /// Records listed on one facet page at most (newest first); the rest are reached by the
@@ -21,70 +20,77 @@ pub struct SearchSummary {
     pub index_bytes: usize,
 }
 
-/// Writes `/search/index.json`, `/search/index.html` and the facet pages. `records` are
-/// in the order the site lists them (newest first).
+/// Writes `/search/index.json`, `/search/index.html` and the facet pages. `listings`
+/// are in the order the site lists them (newest first).
 ///
 /// # Errors
 /// On a template error or I/O failure.
 pub fn write_search(
     theme: &Theme,
     site: &SiteView,
-    records: &[&Record],
-    cards: &[RecordCard],
+    listings: &[Listing],
     out: &Output,
 ) -> Result<SearchSummary> {
-    let (index, pages) = search::index(records);
-    let text = serde_json::to_string(&index)?;
-    out.write("search/index.json", text.as_bytes())?;
+    let facets = Facets::new(listings.iter().map(|l| &l.search));
+    let records: Vec<(&Entry, Vec<usize>)> = listings
+        .iter()
+        .map(|l| (&l.search, facets.ids(&l.search)))
+        .collect();
+    let index = Index {
+        facets: &facets,
+        records: &records,
+    };
+    let index_bytes = out.write_with("search/index.json", |w| {
+        Ok(serde_json::to_writer(w, &index)?)
+    })?;
 
-    let page = json!({ "facets": &index.facets, "total": index.records.len() });
+    let page = json!({ "facets": &facets.list, "total": records.len() });
     out.write(
         "search/index.html",
         theme.render("search.html", site, &page)?.as_bytes(),
     )?;
 
-    let cards: std::collections::HashMap<&str, &RecordCard> =
-        cards.iter().map(|c| (c.head.id.as_str(), c)).collect();
-    let by_id: std::collections::HashMap<&str, &Record> =
-        records.iter().map(|r| (r.id.as_str(), *r)).collect();
-    let card = |id: &str| cards.get(id).copied();
-    for p in &pages {
-        let listed: Vec<_> = p
-            .records
-            .iter()
-            .take(FACET_PAGE_RECORDS)
-            .filter_map(|(id, tables)| {
-                let c = card(id)?;
-                let record = by_id.get(id.as_str())?;
-                let latest = record.latest()?;
-                let tables: Vec<_> = tables
-                    .iter()
-                    .map(|&k| {
-                        let t = &latest.submission.tables[k - 1];
-                        json!({
-                            "k": k,
-                            "url": links::table(id, latest.number, k),
-                            "name_html": crate::render::markdown::inline(&t.name.value),
+    // One page per facet value, listing the first records to have it.
+    for facet in &facets.list {
+        for value in &facet.values {
+            let listed: Vec<_> = listings
+                .iter()
+                .zip(&records)
+                .filter(|(_, (_, ids))| ids.contains(&value.id))
+                .take(FACET_PAGE_RECORDS)
+                .map(|(l, (entry, ids))| {
+                    let (id, n) = (l.id(), l.card.latest);
+                    let tables: Vec<_> = entry
+                        .tables
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| t.values.iter().any(|&v| ids[v] == value.id))
+                        .map(|(i, t)| {
+                            json!({
+                                "k": i + 1,
+                                "url": links::table(id, n, i + 1),
+                                "name_html": markdown::inline(&t.name),
+                            })
                         })
-                    })
-                    .collect();
-                Some(json!({ "card": c, "tables": tables }))
-            })
-            .collect();
-        let page = json!({
-            "facet": p.facet,
-            "label": p.label,
-            "value": p.value,
-            "total": p.records.len(),
-            "shown": listed.len(),
-            "records": listed,
-        });
-        out.write(
-            &format!("search/{}/{}/index.html", p.facet, p.slug),
-            theme.render("facet.html", site, &page)?.as_bytes(),
-        )?;
+                        .collect();
+                    json!({ "card": &l.card, "tables": tables })
+                })
+                .collect();
+            let page = json!({
+                "facet": facet.key,
+                "label": facet.label,
+                "value": value.value,
+                "total": value.records,
+                "shown": listed.len(),
+                "records": listed,
+            });
+            out.write(
+                &format!("search/{}/{}/index.html", facet.key, value.slug),
+                theme.render("facet.html", site, &page)?.as_bytes(),
+            )?;
+        }
     }
     Ok(SearchSummary {
-        index_bytes: text.len(),
+        index_bytes: index_bytes as usize,
     })
 }
