@@ -131,14 +131,15 @@ impl StatCache {
                 all.update(format!("d {rel}\n"));
                 continue;
             }
-            // Through symbolic links: what a link points to is what gets published.
-            let meta = fs::metadata(entry.path())
-                .with_context(|| format!("cannot read {}", entry.path().display()))?;
-            if meta.is_dir() {
-                // A link to a folder: not followed (nor published) further.
-                all.update(format!("l {rel}\n"));
+            if entry.path_is_symlink() {
+                // A link is never followed: a record holding one is refused (E039), and
+                // its fingerprint differs from that of the real file it replaced.
+                let target = fs::read_link(entry.path()).unwrap_or_default();
+                all.update(format!("l {rel} -> {}\n", target.display()));
                 continue;
             }
+            let meta = fs::metadata(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
             let (ctime_ns, inode) = change_stamp(&meta);
             let mtime_ns = meta
                 .modified()
