@@ -64,6 +64,19 @@ fn assert_same_site(a: &Path, b: &Path) {
     }
 }
 
+/// Facet pages of a site kept from the previous generation (hard-linked, so more than
+/// one link) and written anew (one link).
+fn facet_pages(site: &Path) -> (usize, usize) {
+    use std::os::unix::fs::MetadataExt;
+    let pages: Vec<u64> = files(&site.join("search"))
+        .iter()
+        .filter(|f| f.matches('/').count() == 2 && f.ends_with("index.html"))
+        .map(|f| fs::metadata(site.join("search").join(f)).unwrap().nlink())
+        .collect();
+    let kept = pages.iter().filter(|&&n| n > 1).count();
+    (kept, pages.len() - kept)
+}
+
 /// Changes a data value, a title, removes a record and adds one.
 fn edit_records(project: &Path) {
     let records = project.join("records");
@@ -115,6 +128,10 @@ fn clean_builds_are_identical_and_incremental_builds_equal_clean_ones() {
     let idle = build(p, "a/site", &[]);
     assert!(idle.contains("(0 rebuilt)"), "{idle}");
     assert_same_site(&p.join("a/site"), &p.join("b/site"));
+    // Nothing changed: every facet page was kept (linked from the previous generation),
+    // none rendered again.
+    let (kept, written) = facet_pages(&p.join("a/site"));
+    assert!(kept > 0 && written == 0, "{kept} kept, {written} written");
     // `d` is built once only: its first rebuild after the edit starts from links.
     build(p, "d/site", &[]);
 
@@ -124,6 +141,9 @@ fn clean_builds_are_identical_and_incremental_builds_equal_clean_ones() {
     assert!(after.contains("(3 rebuilt)"), "{after}");
     build(p, "c/site", &["--full"]);
     assert_same_site(&p.join("a/site"), &p.join("c/site"));
+    // Only the facet pages listing an edited, added or removed record were written.
+    let (kept, written) = facet_pages(&p.join("a/site"));
+    assert!(kept > 0 && written > 0, "{kept} kept, {written} written");
     let linked = build(p, "d/site", &[]);
     assert!(linked.contains("(3 rebuilt)"), "{linked}");
     assert_same_site(&p.join("d/site"), &p.join("c/site"));

@@ -34,6 +34,9 @@ pub struct Manifest {
     pub inputs: String,
     /// Record id -> fingerprint of every file in its folder.
     pub records: BTreeMap<String, String>,
+    /// Facet page path -> digest of what it was made from (`search::Reuse`).
+    #[serde(default)]
+    pub pages: BTreeMap<String, String>,
 }
 
 /// A site folder, locked for one build.

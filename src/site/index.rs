@@ -13,7 +13,7 @@ use crate::render::view::RecordCard;
 use super::discovery::write_discovery;
 use super::listing::Listing;
 use super::output::Output;
-use super::search::{SearchSummary, write_search};
+use super::search::{Reuse, SearchSummary, write_search};
 
 /// How many records the home page shows.
 const HOME_RECORDS: usize = 10;
@@ -49,6 +49,7 @@ pub fn write_indexes(
     theme: &Theme,
     site: &SiteView,
     listings: &[Listing],
+    reuse: &Reuse,
     out: &Output,
 ) -> Result<SearchSummary> {
     let cards: Vec<&RecordCard> = listings.iter().map(|l| &l.card).collect();
@@ -90,7 +91,7 @@ pub fn write_indexes(
     })?;
 
     write_discovery(config, listings, out)?;
-    write_search(theme, site, listings, out)
+    write_search(theme, site, listings, reuse, out)
 }
 
 /// `/records.json`.

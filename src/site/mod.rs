@@ -20,7 +20,7 @@ pub mod output;
 mod search;
 mod version;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -131,6 +131,8 @@ pub fn build(
             .zip(&prints)
             .map(|(d, p)| (dir_id(d), p.clone()))
             .collect(),
+        // Known once the facet pages are written.
+        pages: BTreeMap::new(),
     };
 
     let live = read_manifest(out);
@@ -245,7 +247,7 @@ fn full_build(
             summary: None,
         });
     }
-    let mut summary = write_shared(inputs, listings, records, current, &output)?;
+    let mut summary = write_shared(inputs, listings, records, current, None, &output)?;
     summary.rebuilt = records;
     let had_old = site.swap_in(&staging.0)?;
     let staging = staging.keep();
@@ -380,7 +382,14 @@ fn incremental_build(
         diagnostics: c.diagnostics,
     }));
     let (diagnostics, listings, records) = gather(done, &cache_dir)?;
-    let mut summary = write_shared(inputs, listings, records, current, &output)?;
+    let mut summary = write_shared(
+        inputs,
+        listings,
+        records,
+        current,
+        Some((&site.target, live)),
+        &output,
+    )?;
     summary.rebuilt = rebuilt;
     site.swap_in(&spare)?;
     Ok(Report {
@@ -486,12 +495,28 @@ fn write_shared(
     mut listings: Vec<Listing>,
     records: usize,
     manifest: &Manifest,
+    live: Option<(&Path, &Manifest)>,
     out: &Output,
 ) -> Result<Summary> {
     index::sort_newest_first(&mut listings);
-    let search = index::write_indexes(inputs.config, inputs.theme, &inputs.site, &listings, out)?;
+    let reuse = search::Reuse {
+        prints: &manifest.records,
+        live: live.map(|(dir, m)| (dir, &m.pages)),
+    };
+    let search = index::write_indexes(
+        inputs.config,
+        inputs.theme,
+        &inputs.site,
+        &listings,
+        &reuse,
+        out,
+    )?;
     out.copy_dir(&inputs.theme.static_dir, "static")?;
-    out.write(MANIFEST, &serde_json::to_vec_pretty(manifest)?)?;
+    let manifest = Manifest {
+        pages: search.pages,
+        ..manifest.clone()
+    };
+    out.write(MANIFEST, &serde_json::to_vec_pretty(&manifest)?)?;
     let versions = listings.iter().map(|l| l.versions.len()).sum();
     let tables = listings
         .iter()

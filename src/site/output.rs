@@ -92,6 +92,32 @@ impl Output {
         Ok(writer.bytes)
     }
 
+    /// Hard-links the site path `rel` of the site at `from` (the live site) into this
+    /// folder, in place of writing it; `false` when `from` has no such file. The file is
+    /// shared, never changed: a later write unlinks it first.
+    ///
+    /// # Errors
+    /// When `rel` would leave the output folder, or on I/O failure.
+    pub fn link_from(&self, from: &Path, rel: &str) -> Result<bool> {
+        let path = self.resolve(rel)?;
+        let source = from.join(rel.trim_start_matches('/'));
+        if !source.is_file() {
+            return Ok(false);
+        }
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot replace {}", path.display()));
+            }
+            _ => {}
+        }
+        fs::hard_link(&source, &path)
+            .with_context(|| format!("cannot link {} to {}", path.display(), source.display()))?;
+        Ok(true)
+    }
+
     /// Only plain relative paths below the output folder are accepted: a name taken from
     /// a record can never reach `..`, an absolute path or a drive prefix.
     fn resolve(&self, rel: &str) -> Result<PathBuf> {

@@ -1,8 +1,12 @@
 //! `/search/`: the index for the search page's script, and a static page per facet value
 //! (`/search/<facet>/<value>/`), so that facets work without JavaScript.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use anyhow::Result;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::render::pages::{SiteView, Theme};
 use crate::render::search::{Entry, Facets, Index};
@@ -15,9 +19,23 @@ use super::output::Output;
 /// search page or /records/.
 const FACET_PAGE_RECORDS: usize = 300;
 
-/// What the search index came to, for the build's log.
+/// What the search index came to, for the build's log, and what each facet page was
+/// made from (site path -> digest), for the next build to know which it may keep.
 pub struct SearchSummary {
     pub index_bytes: usize,
+    pub pages: BTreeMap<String, String>,
+}
+
+/// What a facet page depends on besides the theme and settings (which, when changed,
+/// make every build a full one): the records it lists, by the fingerprints of their
+/// files. A rebuild keeps, by hard link from the live site, every facet page whose
+/// digest is the one the live site was built with, instead of rendering it again: after
+/// one record changes, only the pages of its facet values are written.
+pub struct Reuse<'a> {
+    /// Record id -> fingerprint of its files, for this build.
+    pub prints: &'a BTreeMap<String, String>,
+    /// The live site and the digests of its facet pages, for an incremental build.
+    pub live: Option<(&'a Path, &'a BTreeMap<String, String>)>,
 }
 
 /// Writes `/search/index.json`, `/search/index.html` and the facet pages. `listings`
@@ -29,6 +47,7 @@ pub fn write_search(
     theme: &Theme,
     site: &SiteView,
     listings: &[Listing],
+    reuse: &Reuse,
     out: &Output,
 ) -> Result<SearchSummary> {
     let facets = Facets::new(listings.iter().map(|l| &l.search));
@@ -51,13 +70,42 @@ pub fn write_search(
     )?;
 
     // One page per facet value, listing the first records to have it.
+    let mut pages = BTreeMap::new();
     for facet in &facets.list {
         for value in &facet.values {
-            let listed: Vec<_> = listings
+            let path = format!("search/{}/{}/index.html", facet.key, value.slug);
+            let shown: Vec<_> = listings
                 .iter()
                 .zip(&records)
                 .filter(|(_, (_, ids))| ids.contains(&value.id))
                 .take(FACET_PAGE_RECORDS)
+                .collect();
+            let mut digest = Sha256::new();
+            for part in [facet.key, facet.label, &value.value, &value.slug] {
+                digest.update(part.as_bytes());
+                digest.update([0]);
+            }
+            digest.update(value.records.to_le_bytes());
+            for (l, _) in &shown {
+                digest.update(l.id().as_bytes());
+                digest.update([0]);
+                let print = reuse.prints.get(l.id()).map_or("", String::as_str);
+                digest.update(print.as_bytes());
+                digest.update([0]);
+            }
+            let digest = hex::encode(digest.finalize());
+            let kept = match reuse.live {
+                Some((live, before)) if before.get(&path) == Some(&digest) => {
+                    out.link_from(live, &path)?
+                }
+                _ => false,
+            };
+            pages.insert(path.clone(), digest);
+            if kept {
+                continue;
+            }
+            let listed: Vec<_> = shown
+                .into_iter()
                 .map(|(l, (entry, ids))| {
                     let (id, n) = (l.id(), l.card.latest);
                     let tables: Vec<_> = entry
@@ -84,13 +132,11 @@ pub fn write_search(
                 "shown": listed.len(),
                 "records": listed,
             });
-            out.write(
-                &format!("search/{}/{}/index.html", facet.key, value.slug),
-                theme.render("facet.html", site, &page)?.as_bytes(),
-            )?;
+            out.write(&path, theme.render("facet.html", site, &page)?.as_bytes())?;
         }
     }
     Ok(SearchSummary {
         index_bytes: index_bytes as usize,
+        pages,
     })
 }
