@@ -220,6 +220,17 @@ pub(crate) fn write_c_exp(out: &mut String, exp: i32) {
     let _ = write!(out, "{e}");
 }
 
+/// Rewrites the exponent of the number Rust wrote from `start` on (`1.5e-5`, `1.234568e3`)
+/// the way C and Python write it (`1.5e-05`, `1.234568e+03`); a number without one stays.
+pub(crate) fn c_exponent_from(out: &mut String, start: usize) {
+    if let Some(e) = out[start..].find('e') {
+        let at = start + e + 1;
+        let exp: i32 = out[at..].parse().unwrap_or(0);
+        out.truncate(at);
+        write_c_exp(out, exp);
+    }
+}
+
 /// Random doubles for the tests of every number spelling: edge cases, then values from
 /// random bit patterns and random decimal text.
 #[cfg(test)]

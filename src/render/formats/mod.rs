@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::model::{Amount, Point, Uncertainty, UncertaintyKind, Value};
-use crate::render::number::{Shortest, may_tie, write_c_exp};
+use crate::render::number::{Shortest, c_exponent_from, may_tie, write_c_exp};
 
 /// The shortest text that reads back as the same `f64`, spelled as Python's `repr`
 /// spells a float (`7000.0`, `0.1`, `1e-05`, `1.5e+16`, `nan`, `inf`), because that is
@@ -41,12 +41,7 @@ pub(crate) fn write_repr(out: &mut String, x: f64) {
         // and Rust does not (`...813e-05`); zmij alone would match Python.
         let start = out.len();
         let _ = write!(out, "{x:?}");
-        if let Some(e) = out[start..].find('e') {
-            let at = start + e + 1;
-            let exp: i32 = out[at..].parse().unwrap_or(0);
-            out.truncate(at);
-            write_c_exp(out, exp);
-        }
+        c_exponent_from(out, start);
         return;
     }
     // Python (and Rust's `Debug`) write plain digits from 1e-4 up to 1e16, with `.0` on

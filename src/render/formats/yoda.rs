@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use crate::model::{Point, RecordMeta, Resource, Table, TableData, Value, Variable};
-use crate::render::number::{Shortest, write_c_exp};
+use crate::render::number::{Shortest, c_exponent_from, write_c_exp};
 
 use super::yaml::{double_quoted, is_plain_syntax};
 use super::{error_labels, sides};
@@ -511,12 +511,7 @@ fn write_sci(out: &mut String, x: f64) {
     // so the exponent is rewritten with C's sign and two digits.
     let start = out.len();
     let _ = write!(out, "{x:.6e}");
-    if let Some(e) = out[start..].find('e') {
-        let at = start + e + 1;
-        let exp: i32 = out[at..].parse().unwrap_or(0);
-        out.truncate(at);
-        write_c_exp(out, exp);
-    }
+    c_exponent_from(out, start);
 }
 
 /// Text in double quotes as C++'s `std::quoted` writes it, appended to `out`.
