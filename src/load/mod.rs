@@ -156,12 +156,17 @@ pub fn load_each<T: Send>(
             }
         }
         InputKind::Version => {
-            let sub = load_submission(
-                &path.join("submission.yaml"),
-                options,
-                &mut loaded.diagnostics,
-            );
-            loaded.items.push(Item::Submission(sub));
+            // Links are looked for here and in `load_record`, once per folder given:
+            // not in `load_submission`, whose file may sit in any folder (a single-YAML
+            // submission in ~/Downloads). Reads refuse links in any case.
+            if !report_links(path, &mut loaded.diagnostics) {
+                let sub = load_submission(
+                    &path.join("submission.yaml"),
+                    options,
+                    &mut loaded.diagnostics,
+                );
+                loaded.items.push(Item::Submission(sub));
+            }
         }
         InputKind::Archive => {
             let sub = input::load_archive(path, options, &mut loaded.diagnostics)?;

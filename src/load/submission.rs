@@ -66,18 +66,6 @@ pub fn load_submission(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let folder = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        &dir
-    };
-    if super::report_links(folder, diagnostics) {
-        return Submission {
-            file: file.to_path_buf(),
-            schema_version: options.schema_version,
-            ..Submission::default()
-        };
-    }
     read_submission(&Source::Dir(dir), &name, options, diagnostics)
 }
 
