@@ -448,7 +448,8 @@ fn tables_have_plots_math_and_pages_of_rows() {
     assert!(version.contains("<math>"), "no MathML in the title");
     assert!(!version.contains("class=\"math\""));
 
-    // The 20,000-row table: a summary, 200 rows, links to the other 99 pages.
+    // The 20,000-row table (two independent columns, one dependent, no uncertainties):
+    // a summary, the first 500 rows, links to the other 39 pages.
     let page = fs::read_to_string(site.join("record/ins1241574/v1/t2/index.html")).unwrap();
     assert!(
         page.len() < 200_000,
@@ -456,14 +457,13 @@ fn tables_have_plots_math_and_pages_of_rows() {
         page.len()
     );
     assert!(
-        page.contains("20000 rows, shown 200 at a time"),
+        page.contains("20000 rows, shown 500 at a time"),
         "no summary"
     );
-    assert!(page.contains("href=\"/record/ins1241574/v1/t2/rows/100/\""));
-    let last =
-        fs::read_to_string(site.join("record/ins1241574/v1/t2/rows/100/index.html")).unwrap();
-    assert!(last.contains("rows 19801–20000 of 20000"));
-    assert!(!site.join("record/ins1241574/v1/t2/rows/101").exists());
+    assert!(page.contains("href=\"/record/ins1241574/v1/t2/rows/40/\""));
+    let last = fs::read_to_string(site.join("record/ins1241574/v1/t2/rows/40/index.html")).unwrap();
+    assert!(last.contains("rows 19501–20000 of 20000"));
+    assert!(!site.join("record/ins1241574/v1/t2/rows/41").exists());
     let svg = fs::metadata(site.join("record/ins1241574/v1/t2/ins1241574-v1-t2.svg")).unwrap();
     assert!(svg.len() < 100_000);
 
@@ -709,7 +709,10 @@ fn c27_long_table_stays_light() {
     let site = project.path().join("site/record/c27/v1");
     let page = fs::metadata(site.join("t1/index.html")).unwrap().len();
     assert!(page < 150_000, "long table page: {page} bytes");
+    // One independent column, three dependent with two uncertainties each: ten cells a
+    // row, 200 rows a page, 100 pages.
     assert!(site.join("t1/rows/100/index.html").is_file());
+    assert!(!site.join("t1/rows/101").exists());
     let svg = fs::metadata(site.join("t1/c27-v1-t1.svg")).unwrap().len();
     assert!(svg < 60_000, "plot: {svg} bytes");
     let csv = fs::read_to_string(site.join("t1/c27-v1-t1.csv")).unwrap();

@@ -14,12 +14,32 @@ use super::markdown::{escape, inline, to_html};
 use super::plot::{self, Plot};
 use super::{math, number};
 
-/// Rows shown on one page of a table; a table of up to [`SINGLE_PAGE_ROWS`] rows is shown
-/// whole, a longer one in pages of this many (c27: a 20,000-row table must not make a
-/// 6 MB page).
-pub const PAGE_ROWS: usize = 200;
-/// Tables up to this many rows are shown on one page.
-pub const SINGLE_PAGE_ROWS: usize = 250;
+/// How many cells (values and uncertainties) one page of a table's rows holds, about:
+/// a long table is shown in pages so that no page grows with the table (c27: a
+/// 20,000-row table must not make a 6 MB page). Row pages are addressed by number
+/// (`rows/<p>/`), so this budget is part of those URLs: change it only with a reason.
+const PAGE_CELLS: usize = 2000;
+/// The fewest and most rows on one page, whatever the table's width.
+const PAGE_ROWS_MIN: usize = 100;
+const PAGE_ROWS_MAX: usize = 500;
+
+/// Rows on each page of this table: about [`PAGE_CELLS`] cells' worth, counting each
+/// column and each uncertainty of the first row. A table of up to a quarter more rows
+/// than that is shown whole, on its own page.
+pub fn page_rows(data: &TableData) -> usize {
+    let errors: usize = data
+        .dependent
+        .iter()
+        .map(|v| v.values.first().map_or(0, |p| p.errors.len()))
+        .sum();
+    let width = (data.independent.len() + data.dependent.len() + errors).max(1);
+    (PAGE_CELLS / width).clamp(PAGE_ROWS_MIN, PAGE_ROWS_MAX)
+}
+
+/// Whether a table is shown in pages of [`page_rows`] rather than whole.
+fn is_paged(data: &TableData) -> bool {
+    data.rows() > page_rows(data) + page_rows(data) / 4
+}
 
 #[derive(Clone, Serialize, Deserialize)]
 pub struct RecordHead {
@@ -646,7 +666,8 @@ pub fn table_view(input: TableInput) -> TableView {
         name_html: inline(&tables[i].name.value),
     };
     let rows = table.data.as_ref().map_or(0, TableData::rows);
-    let paged = rows > SINGLE_PAGE_ROWS;
+    let paged = table.data.as_ref().is_some_and(is_paged);
+    let page = table.data.as_ref().map_or(rows, page_rows);
     let plot = table.data.as_ref().and_then(|d| {
         plot::plot(&table.name.value, d).map(|p: Plot| PlotView {
             url: links::table_file(id, n, k, "svg"),
@@ -684,12 +705,12 @@ pub fn table_view(input: TableInput) -> TableView {
         grid: table
             .data
             .as_ref()
-            .map(|d| grid(d, 0..if paged { PAGE_ROWS } else { rows })),
+            .map(|d| grid(d, 0..if paged { page } else { rows })),
         custom_schema: table.data_schema.clone(),
         prev: (index > 0).then(|| neighbour(index - 1)),
         next: (index + 1 < tables.len()).then(|| neighbour(index + 1)),
         plot,
-        paging: paged.then(|| paging(id, n, k, 1, rows)),
+        paging: paged.then(|| paging(id, n, k, 1, page, rows)),
         summary: match &table.data {
             Some(d) if paged => summary(d),
             _ => Vec::new(),
@@ -702,27 +723,26 @@ pub fn table_view(input: TableInput) -> TableView {
 
 /// Pages 2 and up of a long table, each with its URL.
 pub fn rows_pages<'a>(view: &'a TableView, data: &TableData) -> Vec<RowsPage<'a>> {
-    let rows = data.rows();
-    if rows <= SINGLE_PAGE_ROWS {
+    if !is_paged(data) {
         return Vec::new();
     }
+    let (rows, size) = (data.rows(), page_rows(data));
     let (id, n, k) = (&view.record.id, view.version, view.k);
-    let pages = rows.div_ceil(PAGE_ROWS);
-    (2..=pages)
+    (2..=rows.div_ceil(size))
         .map(|p| {
-            let start = (p - 1) * PAGE_ROWS;
+            let start = (p - 1) * size;
             RowsPage {
                 table: view,
-                paging: paging(id, n, k, p, rows),
-                grid: grid(data, start..(start + PAGE_ROWS).min(rows)),
+                paging: paging(id, n, k, p, size, rows),
+                grid: grid(data, start..(start + size).min(rows)),
                 url: links::table_rows(id, n, k, p),
             }
         })
         .collect()
 }
 
-fn paging(id: &str, n: u32, k: usize, page: usize, total: usize) -> Paging {
-    let pages = total.div_ceil(PAGE_ROWS);
+fn paging(id: &str, n: u32, k: usize, page: usize, size: usize, total: usize) -> Paging {
+    let pages = total.div_ceil(size);
     let url = |p: usize| links::table_rows(id, n, k, p);
     let mut links = Vec::new();
     for p in 1..=pages {
@@ -739,8 +759,8 @@ fn paging(id: &str, n: u32, k: usize, page: usize, total: usize) -> Paging {
     Paging {
         page,
         pages,
-        first: (page - 1) * PAGE_ROWS + 1,
-        last: (page * PAGE_ROWS).min(total),
+        first: (page - 1) * size + 1,
+        last: (page * size).min(total),
         total,
         prev: (page > 1).then(|| url(page - 1)),
         next: (page < pages).then(|| url(page + 1)),
@@ -852,24 +872,26 @@ pub fn grid(data: &TableData, rows: std::ops::Range<usize>) -> Grid {
                 .collect(),
         })
         .collect();
-    let mut body_html = String::with_capacity(rows.len() * 160 * (data.dependent.len() + 1));
+    // Compact on purpose: a long table's pages are mostly these rows, and their bytes are
+    // most of a site's HTML. End tags of cells and rows are left out (HTML allows it; the
+    // parser closes them), independent values are row headers (`<th>`), attribute values
+    // that need no quotes get none.
+    let mut body_html = String::with_capacity(rows.len() * 24 * (data.dependent.len() + 2));
     for i in rows {
         body_html.push_str("<tr>");
         for v in &data.independent {
-            body_html.push_str("<td class=\"indep\">");
+            body_html.push_str("<th>");
             if let Some(p) = v.values.get(i) {
                 independent_cell(&mut body_html, p);
             }
-            body_html.push_str("</td>");
         }
         for v in &data.dependent {
             body_html.push_str("<td>");
             if let Some(p) = v.values.get(i) {
                 dependent_cell(&mut body_html, p);
             }
-            body_html.push_str("</td>");
         }
-        body_html.push_str("</tr>\n");
+        body_html.push('\n');
     }
     Grid {
         independent: data.independent.iter().map(header_html).collect(),
@@ -888,22 +910,8 @@ fn qualifier_name(name: &str, units: Option<&str>) -> String {
 
 fn push_value(out: &mut String, v: &Value) {
     match v {
-        Value::Number(x) => out.push_str(&number::format(*x)),
+        Value::Number(x) => number::write_format(out, *x),
         Value::Text(t) => out.push_str(&inline(t)),
-    }
-}
-
-/// A value in its `<span class="v">`; an empty text value gets no element at all, as a
-/// missing one.
-fn push_shown_value(out: &mut String, v: &Value) {
-    let start = out.len();
-    out.push_str("<span class=\"v\">");
-    let mark = out.len();
-    push_value(out, v);
-    if out.len() == mark {
-        out.truncate(start);
-    } else {
-        out.push_str("</span>");
     }
 }
 
@@ -911,31 +919,28 @@ fn push_shown_value(out: &mut String, v: &Value) {
 fn independent_cell(out: &mut String, p: &Point) {
     match (&p.bin, &p.value) {
         (Some(b), Some(v)) => {
-            out.push_str("<span class=\"v\">");
             push_value(out, &v.value);
-            out.push_str(" <span class=\"bin\">(");
+            out.push_str(" <span class=bin>(");
             push_value(out, &b.low.value);
             out.push_str(" – ");
             push_value(out, &b.high.value);
-            out.push_str(")</span></span>");
+            out.push_str(")</span>");
         }
         (Some(b), None) => {
-            out.push_str("<span class=\"v\">");
             push_value(out, &b.low.value);
             out.push_str(" – ");
             push_value(out, &b.high.value);
-            out.push_str("</span>");
         }
-        (None, Some(v)) => push_shown_value(out, &v.value),
+        (None, Some(v)) => push_value(out, &v.value),
         (None, None) => {}
     }
 }
 
 fn push_amount(out: &mut String, a: &Amount) {
     match a {
-        Amount::Absolute(x) => out.push_str(&number::format(x.abs())),
+        Amount::Absolute(x) => number::write_format(out, x.abs()),
         Amount::Percent(p) => {
-            out.push_str(&number::format(p.abs()));
+            number::write_format(out, p.abs());
             out.push('%');
         }
         Amount::Empty => out.push('0'),
@@ -961,24 +966,25 @@ fn push_signed(out: &mut String, a: &Amount, default_sign: char) {
     } else {
         default_sign
     });
-    out.push_str(&number::format(x.abs()));
+    number::write_format(out, x.abs());
     out.push_str(pct);
 }
 
-/// A dependent variable's cell: the value, then each uncertainty with its label.
+/// A dependent variable's cell: the value, then each uncertainty (`<span class=err>`)
+/// with its label (`<small>`).
 fn dependent_cell(out: &mut String, p: &Point) {
     if let Some(v) = &p.value {
-        push_shown_value(out, &v.value);
+        push_value(out, &v.value);
     }
     for u in &p.errors {
-        out.push_str("<span class=\"err\">");
+        out.push_str("<span class=err>");
         match &u.kind {
             UncertaintyKind::Symmetric(a) => {
                 out.push('±');
                 push_amount(out, a);
             }
             UncertaintyKind::Asymmetric { plus, minus } => {
-                out.push_str("<span class=\"asym\"><sup>");
+                out.push_str("<span class=asym><sup>");
                 push_signed(out, plus, '+');
                 out.push_str("</sup><sub>");
                 push_signed(out, minus, '−');
@@ -986,9 +992,9 @@ fn dependent_cell(out: &mut String, p: &Point) {
             }
         }
         if let Some(label) = &u.label {
-            out.push_str("<span class=\"elabel\">");
+            out.push_str("<small>");
             out.push_str(&escape(label));
-            out.push_str("</span>");
+            out.push_str("</small>");
         }
         out.push_str("</span>");
     }
@@ -1022,5 +1028,52 @@ pub fn resource_contents(name: &str, bytes: &[u8]) -> ResourceContents {
         archive_error: analysis.archive_error.clone(),
         likelihoods,
         bdt: analysis.bdt.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::formats::fixture;
+
+    /// A table of `rows` rows, `indep` independent and `dep` dependent columns, each
+    /// dependent value with `errors` uncertainties.
+    fn table(rows: usize, indep: usize, dep: usize, errors: usize) -> TableData {
+        let mut y = String::from("independent_variables:\n");
+        for i in 0..indep {
+            y += &format!("- header: {{name: x{i}}}\n  values:\n");
+            for r in 0..rows {
+                y += &format!("  - {{value: {r}}}\n");
+            }
+        }
+        y += "dependent_variables:\n";
+        let errs = vec!["{symerror: 0.5}"; errors].join(", ");
+        for d in 0..dep {
+            y += &format!("- header: {{name: y{d}}}\n  values:\n");
+            for r in 0..rows {
+                y += &format!("  - {{value: {r}.5, errors: [{errs}]}}\n");
+            }
+        }
+        fixture::data(&y)
+    }
+
+    #[test]
+    fn page_size_follows_the_width_of_a_row() {
+        // Narrow rows: the most rows a page holds.
+        assert_eq!(page_rows(&table(10, 1, 1, 0)), PAGE_ROWS_MAX);
+        // Ten cells a row (c27's long table): 200 rows.
+        assert_eq!(page_rows(&table(10, 1, 3, 2)), 200);
+        // Very wide rows: never fewer than the minimum.
+        assert_eq!(page_rows(&table(10, 2, 20, 3)), PAGE_ROWS_MIN);
+    }
+
+    #[test]
+    fn a_table_a_quarter_over_one_page_is_still_shown_whole() {
+        assert!(!is_paged(&table(625, 1, 1, 0)));
+        assert!(is_paged(&table(626, 1, 1, 0)));
+        // 626 rows of 500 a page: two pages, the second of 126 rows.
+        let data = table(626, 1, 1, 0);
+        let p = paging("r", 1, 1, 2, page_rows(&data), data.rows());
+        assert_eq!((p.pages, p.first, p.last), (2, 501, 626));
     }
 }
