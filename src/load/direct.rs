@@ -36,6 +36,7 @@ pub fn read(text: &str) -> Option<TableData> {
             text,
             events: &events,
             at: 0,
+            rows: 0,
         };
         let data = reader.data().ok()?;
         (reader.at == events.len()).then_some(data)
@@ -102,6 +103,10 @@ struct Reader<'e, 't> {
     text: &'t str,
     events: &'e [Ev],
     at: usize,
+    /// The length of the last list of values read: the next is most likely as long, and
+    /// is given that room at once rather than grown by doubling (a tenth of the time
+    /// spent loading large tables went on growing them).
+    rows: usize,
 }
 
 impl<'t> Reader<'_, 't> {
@@ -250,10 +255,11 @@ impl<'t> Reader<'_, 't> {
 
     fn points(&mut self, independent: bool) -> Got<Vec<Point>> {
         self.seq_start()?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.rows);
         while !self.at_end() {
             out.push(self.point(independent)?);
         }
+        self.rows = out.len();
         Ok(out)
     }
 

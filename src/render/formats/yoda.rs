@@ -74,6 +74,7 @@ pub fn table_yoda_with(table: &Table, data: &TableData, options: &YodaOptions) -
         kinds: data.independent.iter().map(axis_kind).collect(),
         extra_y: data.dependent.len(),
         notes: Vec::new(),
+        layout: None,
     };
     if data.independent.len() > MAX_AXES {
         // YODA's binned estimates (and Rivet) go up to three axes.
@@ -114,17 +115,92 @@ struct Writer<'a> {
     /// The last `y` number taken; extra objects count on from the dependent variables.
     extra_y: usize,
     notes: Vec<String>,
+    /// Where the rows go, worked out for the first dependent variable and kept for the
+    /// others of the same length (they share the independent variables).
+    layout: Option<Layout>,
+}
+
+/// Which objects the rows of a table make, and where each row sits in its object: it
+/// depends only on the independent variables and the number of rows.
+struct Layout {
+    rows: usize,
+    objects: Vec<Placement>,
+}
+
+/// The rows of one object and their bins.
+struct Placement {
+    /// The rows' numbers (from 0), in order.
+    rows: Vec<usize>,
+    /// `None` when the rows' bins cannot form YODA axes.
+    binned: Option<Binned>,
+}
+
+struct Binned {
+    axes: Vec<Axis>,
+    /// Each row's global bin, in the order of [`Placement::rows`].
+    cells: Vec<usize>,
+    /// Rows (from 1) whose bin spans several cells of the merged binning.
+    wide: Vec<usize>,
+    masked: Vec<usize>,
+}
+
+impl Layout {
+    fn new(data: &TableData, kinds: &[AxisKind], rows: usize) -> Layout {
+        let coords: Vec<Row> = (0..rows)
+            .filter_map(|row| Some((row, coords(&data.independent, kinds, row)?)))
+            .collect();
+        let objects = groups(&coords, kinds)
+            .into_iter()
+            .map(|group| Placement {
+                rows: group.iter().map(|r| r.0).collect(),
+                binned: Binned::new(kinds, &group),
+            })
+            .collect();
+        Layout { rows, objects }
+    }
+}
+
+impl Binned {
+    fn new(kinds: &[AxisKind], rows: &[&Row]) -> Option<Binned> {
+        let axes = axes(kinds, rows)?;
+        let mut filled: Vec<Vec<bool>> = axes.iter().map(|a| vec![false; a.size()]).collect();
+        let mut cells = Vec::with_capacity(rows.len());
+        let mut wide = Vec::new();
+        for &(row, ref c) in rows.iter().copied() {
+            let (global, each) = bin_index(&axes, c);
+            for (d, &i) in each.iter().take(axes.len()).enumerate() {
+                filled[d][i] = true;
+            }
+            if axes.iter().zip(c).any(|(axis, c)| axis.spans(c)) {
+                wide.push(row + 1);
+            }
+            cells.push(global);
+        }
+        let bins = axes.iter().map(Axis::size).product();
+        let masked = masked(&axes, &filled, bins);
+        Some(Binned {
+            axes,
+            cells,
+            wide,
+            masked,
+        })
+    }
+
+    fn bins(&self) -> usize {
+        self.axes.iter().map(Axis::size).product()
+    }
 }
 
 impl Writer<'_> {
     /// The objects of dependent variable `j`, appended to `out`: one, or more when rows
     /// repeat bins.
     fn write_objects(&mut self, out: &mut String, j: usize, dep: &Variable) {
-        let rows: Vec<Row> = (0..dep.values.len())
-            .filter_map(|row| Some((row, coords(&self.data.independent, &self.kinds, row)?)))
-            .collect();
+        let layout = match self.layout.take() {
+            Some(layout) if layout.rows == dep.values.len() => layout,
+            _ => Layout::new(self.data, &self.kinds, dep.values.len()),
+        };
         let what = format!("y{:02} \"{}\"", j + 1, dep.name.value);
-        for (n, rows) in groups(&rows, &self.kinds).into_iter().enumerate() {
+        for (n, placement) in layout.objects.iter().enumerate() {
             let table_index = self.options.table_index;
             let id = if n == 0 {
                 custom_id(dep).unwrap_or_else(|| object_id(table_index, j + 1))
@@ -134,13 +210,13 @@ impl Writer<'_> {
                 // object numbered after all dependent variables, so no path collides.
                 self.extra_y += 1;
                 let id = object_id(table_index, self.extra_y);
-                let rows = rows_text(rows.iter().map(|r| r.0 + 1));
+                let rows = rows_text(placement.rows.iter().map(|r| r + 1));
                 self.notes.push(format!(
                     "{what}, {rows}: the bin repeats or overlaps an earlier row's, written as {id}"
                 ));
                 id
             };
-            let built = Estimate::build(dep, &what, &self.kinds, &rows, &mut self.notes);
+            let built = Estimate::build(dep, &what, &self.kinds, placement, &mut self.notes);
             let Some(estimate) = built else {
                 let note = format!("{what}: its bins cannot form a YODA axis, not written");
                 self.notes.push(note);
@@ -155,6 +231,7 @@ impl Writer<'_> {
             }
             estimate.render(out, &path, &notes);
         }
+        self.layout = Some(layout);
     }
 }
 
@@ -263,45 +340,37 @@ type Content<'a> = (f64, BTreeMap<Cow<'a, str>, (f64, f64)>);
 
 /// The contents of one object: axes, and per global bin its content.
 struct Estimate<'a> {
-    kinds: Vec<AxisKind>,
-    axes: Vec<Axis>,
+    kinds: &'a [AxisKind],
+    axes: &'a [Axis],
     bins: Vec<Option<Content<'a>>>,
-    masked: Vec<usize>,
+    masked: &'a [usize],
 }
 
 impl<'a> Estimate<'a> {
     fn build(
         dep: &'a Variable,
         what: &str,
-        kinds: &[AxisKind],
-        rows: &[&Row],
+        kinds: &'a [AxisKind],
+        placement: &'a Placement,
         notes: &mut Vec<String>,
     ) -> Option<Estimate<'a>> {
-        let axes = axes(kinds, rows)?;
-        let mut bins = vec![None; axes.iter().map(Axis::size).product()];
-        let mut filled: Vec<Vec<bool>> = axes.iter().map(|a| vec![false; a.size()]).collect();
-        let (mut wide, mut text, mut one_sided) = (Vec::new(), Vec::new(), Vec::new());
-        for &(row, ref c) in rows.iter().copied() {
-            let (global, each) = bin_index(&axes, c);
-            for (d, &i) in each.iter().take(axes.len()).enumerate() {
-                filled[d][i] = true;
-            }
-            if axes.iter().zip(c).any(|(axis, c)| axis.spans(c)) {
-                wide.push(row + 1);
-            }
+        let binned = placement.binned.as_ref()?;
+        let mut bins = vec![None; binned.bins()];
+        let (mut text, mut one_sided) = (Vec::new(), Vec::new());
+        for (&row, &cell) in placement.rows.iter().zip(&binned.cells) {
             let (content, loss) = content(&dep.values[row]);
             match loss {
                 Some(Loss::Text) => text.push(row + 1),
                 Some(Loss::OneSided) => one_sided.push(row + 1),
                 None => {}
             }
-            bins[global] = Some(content);
+            bins[cell] = Some(content);
         }
         // YODA's binning is a grid: a bin wider than the merged edges (the x bins change
         // from one y slice to the next) sits in the cell holding its centre.
         let losses = [
             (
-                wide,
+                binned.wide.clone(),
                 "the bin spans several cells of the merged binning, written where its centre is",
             ),
             (text, "text value, written as nan"),
@@ -315,13 +384,11 @@ impl<'a> Estimate<'a> {
                 notes.push(format!("{what}, {}: {loss}", rows_text(rows.into_iter())));
             }
         }
-
-        let masked = masked(&axes, &filled, bins.len());
         Some(Estimate {
-            kinds: kinds.to_vec(),
-            axes,
+            kinds,
+            axes: &binned.axes,
             bins,
-            masked,
+            masked: &binned.masked,
         })
     }
 

@@ -106,12 +106,37 @@ impl Svg {
 }
 
 /// A coordinate with at most one decimal: enough on a 480-unit picture, and short.
-pub fn n(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r == r.trunc() {
-        format!("{}", r as i64)
-    } else {
-        format!("{r:.1}")
+pub fn n(x: f64) -> Coordinate {
+    Coordinate(x)
+}
+
+/// [`n`]'s number, written when formatted: `12`, `-0.5`, `3.1` (never `-0` or `3.0`).
+/// Written from whole tenths, without the standard float formatting: a plot has
+/// thousands of coordinates.
+pub struct Coordinate(f64);
+
+impl std::fmt::Display for Coordinate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round();
+        if !(tenths.abs() < 1e15) {
+            // Not finite, or far off any picture: as the float formatting has it.
+            let r = tenths / 10.0;
+            return if r == r.trunc() {
+                write!(f, "{}", r as i64)
+            } else {
+                write!(f, "{r:.1}")
+            };
+        }
+        let t = tenths as i64;
+        let a = t.unsigned_abs();
+        if t < 0 {
+            f.write_str("-")?;
+        }
+        write!(f, "{}", a / 10)?;
+        match a % 10 {
+            0 => Ok(()),
+            d => write!(f, ".{d}"),
+        }
     }
 }
 
@@ -158,9 +183,41 @@ mod tests {
 
     #[test]
     fn short_labels() {
-        assert_eq!(n(1.04), "1");
-        assert_eq!(n(-2.25), "-2.3");
+        assert_eq!(n(1.04).to_string(), "1");
+        assert_eq!(n(-2.25).to_string(), "-2.3");
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("$x_1$", 4), "$x_1$");
+    }
+
+    #[test]
+    fn coordinates_are_written_as_the_float_formatting_would() {
+        // The old spelling, through `{:.1}`, for comparison over many values.
+        let reference = |x: f64| {
+            let r = (x * 10.0).round() / 10.0;
+            if r == r.trunc() {
+                format!("{}", r as i64)
+            } else {
+                format!("{r:.1}")
+            }
+        };
+        let mut x = -1000.0;
+        while x < 1000.0 {
+            assert_eq!(n(x).to_string(), reference(x), "{x}");
+            x += 0.0137;
+        }
+        for x in [
+            0.0,
+            -0.0,
+            -0.04,
+            -0.05,
+            0.05,
+            0.25,
+            479.95,
+            1e300,
+            f64::NAN,
+            -f64::INFINITY,
+        ] {
+            assert_eq!(n(x).to_string(), reference(x), "{x}");
+        }
     }
 }

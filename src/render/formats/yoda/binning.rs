@@ -1,10 +1,14 @@
 //! From independent variables to YODA axes: the kind of each axis, where each row sits,
 //! and which rows can share one object.
 
+use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 use std::hash::Hash;
+
+// foldhash, not the standard SipHash: a table's rows are hashed once per object, and
+// SipHash was a tenth of the YODA writer's time. Its seed is random, as std's is.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::model::{Point, Value, Variable};
 
@@ -126,7 +130,13 @@ fn first_fit<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Vec<&'r Row>> {
         let at = match groups.iter().position(|g| g.fits(&key, c, one_range)) {
             Some(at) => at,
             None => {
-                groups.push(Group::default());
+                // The first group usually takes every row.
+                let room = if groups.is_empty() { rows.len() } else { 0 };
+                groups.push(Group {
+                    rows: Vec::with_capacity(room),
+                    keys: HashSet::with_capacity(room),
+                    ranges: BTreeMap::new(),
+                });
                 groups.len() - 1
             }
         };
@@ -140,7 +150,6 @@ fn first_fit<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Vec<&'r Row>> {
     groups.into_iter().map(|g| g.rows).collect()
 }
 
-#[derive(Default)]
 struct Group<'a> {
     rows: Vec<&'a Row>,
     keys: HashSet<[Key<'a>; MAX_AXES]>,
