@@ -118,7 +118,7 @@ pub struct Coordinate(f64);
 impl std::fmt::Display for Coordinate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let tenths = (self.0 * 10.0).round();
-        if !(tenths.abs() < 1e15) {
+        if tenths.is_nan() || tenths.abs() >= 1e15 {
             // Not finite, or far off any picture: as the float formatting has it.
             let r = tenths / 10.0;
             return if r == r.trunc() {
