@@ -232,13 +232,15 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             0.0
         };
         svg.raw(&format!("<g fill=\"{colour}\" stroke=\"{colour}\">\n"));
+        let mut paths = Paths::default();
         if ser.marks.len() > MAX_POINTS {
-            draw_groups(&mut svg, &ser.marks, s, &px, &py, log_y);
+            draw_groups(&mut paths, &ser.marks, s, &px, &py, log_y);
         } else {
             for m in &ser.marks {
-                draw_mark(&mut svg, m, s, shift, &px, &py, (fx0, fx1));
+                draw_mark(&mut paths, m, s, shift, &px, &py, (fx0, fx1));
             }
         }
+        paths.finish(&mut svg, s);
         svg.raw("</g>\n");
     }
     svg.raw("</g>\n");
@@ -252,7 +254,9 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             let y = legend_top + (s / 2) as f64 * 19.0;
             let colour = COLOURS[s % COLOURS.len()];
             svg.raw(&format!("<g fill=\"{colour}\" stroke=\"{colour}\">"));
-            marker(&mut svg, s, x + 6.0, y, 3.5);
+            let mut paths = Paths::default();
+            marker(&mut paths.markers, s, x + 6.0, y, 3.5);
+            paths.finish(&mut svg, s);
             svg.raw("</g>\n");
             svg.text(
                 x + 15.0,
@@ -414,8 +418,51 @@ fn draw_x_ticks(
     }
 }
 
+/// One series' marks as a few paths rather than an element per line: the bins, error
+/// bars and arrows in one, the inner (statistical) bars in another, the markers in a
+/// third, drawn in that order so that markers stay on top. A series of 500 points is
+/// then three long `d` attributes, not 2,000 elements.
+#[derive(Default)]
+struct Paths {
+    lines: String,
+    inner: String,
+    /// Lines of a long series' groups, drawn lighter.
+    ranges: String,
+    markers: String,
+}
+
+impl Paths {
+    fn finish(self, svg: &mut Svg, s: usize) {
+        let styled = [
+            (
+                self.ranges,
+                "fill=\"none\" stroke-width=\"1.6\" stroke-opacity=\"0.4\"",
+            ),
+            (self.lines, "fill=\"none\" stroke-width=\"1.3\""),
+            (
+                self.inner,
+                "fill=\"none\" stroke-width=\"3.2\" stroke-opacity=\"0.55\"",
+            ),
+        ];
+        for (d, style) in styled {
+            if !d.is_empty() {
+                svg.raw(&format!("<path d=\"{d}\" {style}/>\n"));
+            }
+        }
+        if !self.markers.is_empty() {
+            // The sixth shape is a hollow circle.
+            let style = if s % 6 == 5 {
+                " fill=\"#fff\" stroke-width=\"1.5\""
+            } else {
+                ""
+            };
+            svg.raw(&format!("<path d=\"{}\"{style}/>\n", self.markers));
+        }
+    }
+}
+
 fn draw_mark(
-    svg: &mut Svg,
+    paths: &mut Paths,
     m: &Mark,
     s: usize,
     shift: f64,
@@ -432,41 +479,36 @@ fn draw_mark(
             px(v)
         }
     };
+    let lines = &mut paths.lines;
     // The bin, edge to edge; an open side runs to the frame and ends in an arrow.
     if m.x.lo != m.x.hi
         && let (Some(x0), Some(x1)) = (edge(m.x.lo, fx0), edge(m.x.hi, fx1))
     {
-        svg.line(x0, y, x1, y, "stroke-width=\"1.3\"");
+        let _ = write!(lines, "M{} {}H{}", n(x0), n(y), n(x1));
         if m.x.lo.is_infinite() {
-            arrow(svg, x0, y, -1.0);
+            arrow(lines, x0, y, -1.0);
         }
         if m.x.hi.is_infinite() {
-            arrow(svg, x1, y, 1.0);
+            arrow(lines, x1, y, 1.0);
         }
     }
     let bottom = py(m.y - m.down).unwrap_or(TOP + HEIGHT + 2.0);
     if m.up > 0.0 || m.down > 0.0 {
         let top = py(m.y + m.up).unwrap_or(TOP - 2.0);
-        svg.line(x, top, x, bottom, "stroke-width=\"1.3\"");
+        let _ = write!(lines, "M{} {}V{}", n(x), n(top), n(bottom));
     }
     if let Some((up, down)) = m.inner {
         let top = py(m.y + up).unwrap_or(TOP - 2.0);
         let bottom = py(m.y - down).unwrap_or(TOP + HEIGHT + 2.0);
-        svg.line(
-            x,
-            top,
-            x,
-            bottom,
-            "stroke-width=\"3.2\" stroke-opacity=\"0.55\"",
-        );
+        let _ = write!(paths.inner, "M{} {}V{}", n(x), n(top), n(bottom));
     }
-    marker(svg, s, x, y, 3.2);
+    marker(&mut paths.markers, s, x, y, 3.2);
 }
 
 /// A long series, drawn as groups of consecutive points: the range the points and their
 /// uncertainties cover, and a mark at the mean.
 fn draw_groups(
-    svg: &mut Svg,
+    paths: &mut Paths,
     marks: &[Mark],
     s: usize,
     px: &dyn Fn(f64) -> Option<f64>,
@@ -476,7 +518,6 @@ fn draw_groups(
     let mut sorted: Vec<&Mark> = marks.iter().collect();
     sorted.sort_by(|a, b| a.x.at.total_cmp(&b.x.at));
     let size = sorted.len().div_ceil(GROUPS);
-    let mut path = String::new();
     for chunk in sorted.chunks(size) {
         let k = chunk.len() as f64;
         let at = chunk.iter().map(|m| m.x.at).sum::<f64>() / k;
@@ -498,41 +539,52 @@ fn draw_groups(
         let (Some(x), Some(y0), Some(y1)) = (px(at), py(lo), py(hi)) else {
             continue;
         };
-        let _ = write!(path, "M{} {}V{}", n(x), n(y0), n(y1));
+        let _ = write!(paths.ranges, "M{} {}V{}", n(x), n(y0), n(y1));
         if let Some(y) = py(mean) {
-            marker(svg, s, x, y, 1.8);
+            marker(&mut paths.markers, s, x, y, 1.8);
         }
     }
-    svg.raw(&format!(
-        "<path d=\"{path}\" fill=\"none\" stroke-width=\"1.6\" stroke-opacity=\"0.4\"/>\n"
-    ));
 }
 
-fn arrow(svg: &mut Svg, x: f64, y: f64, dir: f64) {
-    svg.raw(&format!(
-        "<path d=\"M{} {}L{} {}L{} {}\" fill=\"none\" stroke-width=\"1.3\"/>\n",
+/// An arrowhead at `(x, y)` pointing along `dir` (1 right, -1 left), added to a path.
+fn arrow(d: &mut String, x: f64, y: f64, dir: f64) {
+    let _ = write!(
+        d,
+        "M{} {}L{} {}L{} {}",
         n(x - 5.0 * dir),
         n(y - 4.0),
         n(x),
         n(y),
         n(x - 5.0 * dir),
         n(y + 4.0)
-    ));
+    );
 }
 
-/// Marker `s` (a shape per series) centred on `(x, y)`.
-fn marker(svg: &mut Svg, s: usize, x: f64, y: f64, r: f64) {
-    let shape = match s % 6 {
-        0 => format!("<circle cx=\"{}\" cy=\"{}\" r=\"{}\"/>", n(x), n(y), n(r)),
-        1 => format!(
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+/// Marker `s` (a shape per series) centred on `(x, y)`, added to a path: circles as two
+/// arcs, squares, triangles up and down, diamonds.
+fn marker(d: &mut String, s: usize, x: f64, y: f64, r: f64) {
+    let _ = match s % 6 {
+        0 | 5 => write!(
+            d,
+            "M{} {}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 -{} 0",
+            n(x - r),
+            n(y),
+            n(2.0 * r),
+            n(2.0 * r),
+            r = n(r),
+        ),
+        1 => write!(
+            d,
+            "M{} {}h{}v{}h-{}Z",
             n(x - r),
             n(y - r),
             n(2.0 * r),
+            n(2.0 * r),
             n(2.0 * r)
         ),
-        2 => format!(
-            "<path d=\"M{} {}L{} {}L{} {}Z\"/>",
+        2 => write!(
+            d,
+            "M{} {}L{} {}L{} {}Z",
             n(x),
             n(y - 1.2 * r),
             n(x + 1.1 * r),
@@ -540,8 +592,9 @@ fn marker(svg: &mut Svg, s: usize, x: f64, y: f64, r: f64) {
             n(x - 1.1 * r),
             n(y + 0.9 * r)
         ),
-        3 => format!(
-            "<path d=\"M{} {}L{} {}L{} {}L{} {}Z\"/>",
+        3 => write!(
+            d,
+            "M{} {}L{} {}L{} {}L{} {}Z",
             n(x),
             n(y - 1.3 * r),
             n(x + 1.3 * r),
@@ -551,8 +604,9 @@ fn marker(svg: &mut Svg, s: usize, x: f64, y: f64, r: f64) {
             n(x - 1.3 * r),
             n(y)
         ),
-        4 => format!(
-            "<path d=\"M{} {}L{} {}L{} {}Z\"/>",
+        _ => write!(
+            d,
+            "M{} {}L{} {}L{} {}Z",
             n(x),
             n(y + 1.2 * r),
             n(x + 1.1 * r),
@@ -560,15 +614,7 @@ fn marker(svg: &mut Svg, s: usize, x: f64, y: f64, r: f64) {
             n(x - 1.1 * r),
             n(y - 0.9 * r)
         ),
-        _ => format!(
-            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#fff\" stroke-width=\"1.5\"/>",
-            n(x),
-            n(y),
-            n(r)
-        ),
     };
-    svg.raw(&shape);
-    svg.raw("\n");
 }
 
 /// Legend labels: the names, or, when several series share a name, what tells them
