@@ -99,22 +99,32 @@ impl StatCache {
     /// When a folder cannot be listed or a file read.
     pub fn fingerprint_all(&mut self, dirs: &[PathBuf]) -> Result<Vec<String>> {
         let cache = &*self;
-        let results: Vec<(String, Vec<(PathBuf, Seen)>)> = dirs
+        let results: Vec<Fingerprint> = dirs
             .par_iter()
             .map(|dir| cache.fingerprint(dir))
             .collect::<Result<_>>()?;
+        Ok(self.learn(results))
+    }
+
+    /// Keeps what [`StatCache::fingerprint`] saw of every current record (removed records
+    /// leave the cache) and returns the records' fingerprints, in the same order.
+    pub fn learn(&mut self, results: Vec<Fingerprint>) -> Vec<String> {
         let mut prints = Vec::with_capacity(results.len());
         let mut files = HashMap::new();
-        for (print, seen) in results {
+        for Fingerprint { print, seen } in results {
             prints.push(print);
             files.extend(seen);
         }
-        // Only the files of current records are kept: removed records leave the cache.
         self.files = files;
-        Ok(prints)
+        prints
     }
 
-    fn fingerprint(&self, dir: &Path) -> Result<(String, Vec<(PathBuf, Seen)>)> {
+    /// The fingerprint of one record folder, and what was seen of its files, for
+    /// [`StatCache::learn`].
+    ///
+    /// # Errors
+    /// When the folder cannot be listed or a file read.
+    pub fn fingerprint(&self, dir: &Path) -> Result<Fingerprint> {
         let mut all = Sha256::new();
         let mut seen = Vec::new();
         // Files are known by their place in the records folder (`<id>/v1/data1.yaml`), so
@@ -173,8 +183,18 @@ impl StatCache {
                 },
             ));
         }
-        Ok((hex::encode(all.finalize()), seen))
+        Ok(Fingerprint {
+            print: hex::encode(all.finalize()),
+            seen,
+        })
     }
+}
+
+/// A record folder's fingerprint (its files' names and digests, digested), and the
+/// stamps of its files.
+pub struct Fingerprint {
+    pub print: String,
+    seen: Vec<(PathBuf, Seen)>,
 }
 
 /// The fingerprint of what every page depends on.

@@ -35,7 +35,7 @@ use crate::load::{Options, load_record, record_dirs};
 use crate::model::{Diagnostic, Record, sort_diagnostics};
 use crate::render::pages::{SiteView, Theme};
 
-use cache::{Checked, StatCache};
+use cache::{Checked, Fingerprint, StatCache};
 use generation::{MANIFEST, Manifest, SiteDir, link_tree, read_manifest, remove_tree};
 use listing::Listing;
 
@@ -123,22 +123,30 @@ pub fn build(
     let dirs = record_dirs(records_dir)
         .with_context(|| format!("cannot list {}", records_dir.display()))?;
     let mut stat = StatCache::load(&cache_dir);
-    let prints = stat.fingerprint_all(&dirs)?;
-    let current = Manifest {
-        inputs: cache::inputs(config, theme_dir)?,
-        records: dirs
-            .iter()
-            .zip(&prints)
-            .map(|(d, p)| (dir_id(d), p.clone()))
-            .collect(),
-        // Known once the facet pages are written.
-        pages: BTreeMap::new(),
-    };
-
+    let inputs_print = cache::inputs(config, theme_dir)?;
     let live = read_manifest(out);
+    let live_usable = live.as_ref().is_some_and(|m| m.inputs == inputs_print);
+    if options.full || !live_usable {
+        // Nothing to compare with: every record is written, and fingerprinted as it is
+        // read, so that reading the records overlaps with writing others.
+        let report = full_build(
+            &inputs,
+            &site,
+            &dirs,
+            None,
+            &mut stat,
+            inputs_print,
+            options,
+        )?;
+        if report.summary.is_some() {
+            stat.save(&cache_dir)?;
+        }
+        return Ok(report);
+    }
+    let prints = stat.fingerprint_all(&dirs)?;
+    let current = manifest(inputs_print, &dirs, &prints);
     let mut spare = read_manifest(&site.spare());
-    let live_usable = live.as_ref().is_some_and(|m| m.inputs == current.inputs);
-    if !options.full && live_usable && spare.as_ref().is_none_or(|m| m.inputs != current.inputs) {
+    if spare.as_ref().is_none_or(|m| m.inputs != current.inputs) {
         // No usable spare generation (the first rebuild after a clean build or a fresh
         // clone, or an interrupted one): start an empty spare. The incremental build
         // hard-links every unchanged record into it from the live site, which costs a
@@ -150,8 +158,7 @@ pub fn build(
             .with_context(|| format!("cannot create {}", site.spare().display()))?;
         spare = Some(Manifest::default());
     }
-    let incremental = !options.full && live_usable && spare.is_some();
-    let report = if incremental {
+    let report = {
         let (live, spare) = (live.unwrap_or_default(), spare.unwrap_or_default());
         let changed = dirs
             .iter()
@@ -161,14 +168,21 @@ pub fn build(
         // Changed records are held in memory whole between checking and writing: past a
         // few dozen, a full build (which streams) is the better way.
         if changed > MAX_HELD_RECORDS {
-            full_build(&inputs, &site, &dirs, &prints, &current, options)?
+            let inputs_print = current.inputs;
+            full_build(
+                &inputs,
+                &site,
+                &dirs,
+                Some(&prints),
+                &mut stat,
+                inputs_print,
+                options,
+            )?
         } else {
             incremental_build(
                 &inputs, &site, &dirs, &prints, &current, &live, &spare, options,
             )?
         }
-    } else {
-        full_build(&inputs, &site, &dirs, &prints, &current, options)?
     };
     if report.summary.is_some() {
         stat.save(&cache_dir)?;
@@ -199,6 +213,20 @@ fn refuse_overlap(records_dir: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The manifest of a build from these inputs and records; its facet pages are added once
+/// written.
+fn manifest(inputs: String, dirs: &[PathBuf], prints: &[String]) -> Manifest {
+    Manifest {
+        inputs,
+        records: dirs
+            .iter()
+            .zip(prints)
+            .map(|(d, p)| (dir_id(d), p.clone()))
+            .collect(),
+        pages: BTreeMap::new(),
+    }
+}
+
 fn dir_id(dir: &Path) -> String {
     dir.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -211,8 +239,9 @@ fn full_build(
     inputs: &Inputs,
     site: &SiteDir,
     dirs: &[PathBuf],
-    prints: &[String],
-    current: &Manifest,
+    prints: Option<&[String]>,
+    stat: &mut StatCache,
+    inputs_print: String,
     options: &BuildOptions,
 ) -> Result<Report> {
     // The old spare goes at once; deleting its files overlaps with the build.
@@ -223,10 +252,22 @@ fn full_build(
 
     let bar = progress(options, dirs.len());
     let failed = AtomicBool::new(false);
-    let done: Vec<Done> = dirs
+    let seen = &*stat;
+    let results: Vec<(Done, Option<Fingerprint>)> = dirs
         .par_iter()
-        .zip(prints)
-        .map(|(dir, print)| {
+        .enumerate()
+        .map(|(i, dir)| {
+            // Fingerprints not taken yet are taken here, each just before its record is
+            // read (the files are then read from memory).
+            let fresh = prints
+                .is_none()
+                .then(|| seen.fingerprint(dir))
+                .transpose()?;
+            let print = match (&fresh, prints) {
+                (Some(f), _) => f.print.as_str(),
+                (None, Some(p)) => p[i].as_str(),
+                (None, None) => "",
+            };
             let (record, diagnostics) = read_check(inputs, dir, &failed);
             if let Some(r) = &record
                 && !failed.load(Ordering::Relaxed)
@@ -234,11 +275,18 @@ fn full_build(
                 write_record(inputs, r, &output)?;
             }
             bar.inc(1);
-            Ok(finish(inputs, dir, print, record.as_ref(), diagnostics))
+            let done = finish(inputs, dir, print, record.as_ref(), diagnostics);
+            Ok((done, fresh))
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
     let _ = deleting.join();
+    let (done, fresh): (Vec<Done>, Vec<Option<Fingerprint>>) = results.into_iter().unzip();
+    let prints = match prints {
+        Some(p) => p.to_vec(),
+        None => stat.learn(fresh.into_iter().flatten().collect()),
+    };
+    let current = manifest(inputs_print, dirs, &prints);
 
     let (diagnostics, listings, records) = gather(done, &site.cache())?;
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -247,7 +295,7 @@ fn full_build(
             summary: None,
         });
     }
-    let mut summary = write_shared(inputs, listings, records, current, None, &output)?;
+    let mut summary = write_shared(inputs, listings, records, &current, None, &output)?;
     summary.rebuilt = records;
     let had_old = site.swap_in(&staging.0)?;
     let staging = staging.keep();
