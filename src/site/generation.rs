@@ -128,6 +128,18 @@ impl SiteDir {
         Ok(Some(trash))
     }
 
+    /// A new, empty trash folder: what a rebuild replaces is moved into it at once and
+    /// deleted beside the build (see [`Trash`]).
+    ///
+    /// # Errors
+    /// When it cannot be made.
+    pub fn trash(&self) -> Result<Trash> {
+        let dir = self.beside(&format!("trash-{}-old", std::process::id()));
+        remove_tree(&dir)?;
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Trash { dir, moved: 0 })
+    }
+
     /// Staging and trash folders of builds that were killed (we hold the lock, so no
     /// other build is using them).
     fn remove_leftovers(&self) {
@@ -231,6 +243,36 @@ pub fn remove_tree(path: &Path) -> Result<()> {
             Err(e).with_context(|| format!("cannot remove {}", path.display()))
         }
         _ => Ok(()),
+    }
+}
+
+/// Folders to delete, moved into one folder beside the site (a rename each, instant) and
+/// deleted by a thread of their own while the build goes on: deleting a big record's
+/// files took as long as writing them again. A build killed before the thread is done
+/// leaves the folder to the next build, which removes it first.
+pub struct Trash {
+    dir: PathBuf,
+    moved: usize,
+}
+
+impl Trash {
+    /// Moves `path` into the trash, if it exists.
+    ///
+    /// # Errors
+    /// When it cannot be renamed.
+    pub fn discard(&mut self, path: &Path) -> Result<()> {
+        if fs::symlink_metadata(path).is_err() {
+            return Ok(());
+        }
+        let to = self.dir.join(self.moved.to_string());
+        fs::rename(path, &to).with_context(|| format!("cannot move {} aside", path.display()))?;
+        self.moved += 1;
+        Ok(())
+    }
+
+    /// Starts deleting everything in the trash; join the handle before the process ends.
+    pub fn empty(self) -> std::thread::JoinHandle<Result<()>> {
+        std::thread::spawn(move || remove_tree(&self.dir))
     }
 }
 

@@ -375,49 +375,52 @@ fn incremental_build(
         .zip(prints)
         .map(|(d, p)| (dir_id(d), p))
         .collect();
+    let changed = |id: &str| {
+        loaded
+            .iter()
+            .any(|(_, r)| r.as_ref().is_some_and(|r| r.id == id))
+    };
+    // First, everything of the spare that goes is moved out of it, and deleted while the
+    // rest is written: removed records, records to write again, records to link again
+    // from the live site, and the indexes (every one is written anew).
+    let mut trash = site.trash()?;
     for id in spare_manifest.records.keys() {
         if !ids.contains_key(id) {
-            remove_tree(&spare.join("record").join(id))?;
+            trash.discard(&spare.join("record").join(id))?;
         }
     }
+    let mut relink = Vec::new();
+    for (id, print) in &ids {
+        if changed(id) {
+            trash.discard(&spare.join("record").join(id))?;
+        } else if spare_manifest.records.get(id) != Some(*print) {
+            // Unchanged since the live site was built, but not since the spare was.
+            trash.discard(&spare.join("record").join(id))?;
+            relink.push(id);
+        }
+    }
+    for entry in fs::read_dir(&spare).with_context(|| format!("cannot list {}", spare.display()))? {
+        let entry = entry?;
+        if entry.file_name() != "record" {
+            trash.discard(&entry.path())?;
+        }
+    }
+    let deleting = trash.empty();
+
     let mut rebuilt = 0;
     let written: Vec<Result<()>> = loaded
         .par_iter()
         .filter_map(|(_, record)| record.as_ref())
-        .map(|record| {
-            remove_tree(&spare.join("record").join(&record.id))?;
-            write_record(inputs, record, &output)
-        })
+        .map(|record| write_record(inputs, record, &output))
         .collect();
     for w in written {
         w?;
         rebuilt += 1;
     }
-    // Records unchanged since the live site was built, but not since the spare was.
-    for (id, print) in &ids {
-        let changed = loaded
-            .iter()
-            .any(|(_, r)| r.as_ref().is_some_and(|r| &r.id == id));
-        if !changed && spare_manifest.records.get(id) != Some(*print) {
-            let dest = spare.join("record").join(id);
-            remove_tree(&dest)?;
-            let from = site.target.join("record").join(id);
-            if from.is_dir() {
-                link_tree(&from, &dest)?;
-            }
-        }
-    }
-    // Everything else in the spare is an index: written anew.
-    for entry in fs::read_dir(&spare).with_context(|| format!("cannot list {}", spare.display()))? {
-        let entry = entry?;
-        if entry.file_name() != "record" {
-            let path = entry.path();
-            if entry.file_type()?.is_dir() {
-                remove_tree(&path)?;
-            } else {
-                fs::remove_file(&path)
-                    .with_context(|| format!("cannot remove {}", path.display()))?;
-            }
+    for id in relink {
+        let from = site.target.join("record").join(id);
+        if from.is_dir() {
+            link_tree(&from, &spare.join("record").join(id))?;
         }
     }
 
@@ -440,6 +443,9 @@ fn incremental_build(
     )?;
     summary.rebuilt = rebuilt;
     site.swap_in(&spare)?;
+    deleting
+        .join()
+        .map_err(|_| anyhow::anyhow!("the thread deleting replaced files panicked"))??;
     Ok(Report {
         diagnostics,
         summary: Some(summary),
