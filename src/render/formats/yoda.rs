@@ -23,7 +23,7 @@ use crate::render::number::{Shortest, c_exponent_from, write_c_exp};
 
 use super::yaml::{double_quoted, is_plain_syntax};
 use super::{error_labels, sides};
-use binning::{Axis, AxisKind, MAX_AXES, Row, axes, axis_kind, bin_index, coords, groups};
+use binning::{Axis, AxisKind, MAX_AXES, Row, axis_kind, bin_index, coords, groups};
 
 /// What the YODA writer needs besides the table.
 #[derive(Clone, Debug)]
@@ -151,9 +151,9 @@ impl Layout {
             .collect();
         let objects = groups(&coords, kinds)
             .into_iter()
-            .map(|group| Placement {
-                rows: group.iter().map(|r| r.0).collect(),
-                binned: Binned::new(kinds, &group),
+            .map(|(rows, axes)| Placement {
+                rows: rows.iter().map(|r| r.0).collect(),
+                binned: axes.map(|axes| Binned::new(axes, &rows)),
             })
             .collect();
         Layout { rows, objects }
@@ -161,8 +161,7 @@ impl Layout {
 }
 
 impl Binned {
-    fn new(kinds: &[AxisKind], rows: &[&Row]) -> Option<Binned> {
-        let axes = axes(kinds, rows)?;
+    fn new(axes: Vec<Axis>, rows: &[&Row]) -> Binned {
         let mut filled: Vec<Vec<bool>> = axes.iter().map(|a| vec![false; a.size()]).collect();
         let mut cells = Vec::with_capacity(rows.len());
         let mut wide = Vec::new();
@@ -178,12 +177,12 @@ impl Binned {
         }
         let bins = axes.iter().map(Axis::size).product();
         let masked = masked(&axes, &filled, bins);
-        Some(Binned {
+        Binned {
             axes,
             cells,
             wide,
             masked,
-        })
+        }
     }
 
     fn bins(&self) -> usize {

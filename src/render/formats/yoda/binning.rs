@@ -101,29 +101,40 @@ fn coord(p: &Point, kind: AxisKind) -> Option<Coord> {
 /// Splits rows into groups that can each be one object: no two rows of a group claim
 /// the same bin. The first group holds every row that fits, later groups the rows that
 /// repeat a bin (the reference keeps the first and drops the others, case c20).
-pub(super) fn groups<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Vec<&'r Row>> {
-    let mut groups = first_fit(rows, kinds);
+pub(super) fn groups<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Group<'r>> {
+    let mut groups: Vec<Group> = first_fit(rows, kinds)
+        .into_iter()
+        .map(|rows| (rows, None))
+        .collect();
     // Rows with different bins can still fall into one cell of the merged binning
     // (a narrow bin inside a wide one, in 2D or 3D): such rows move to a later group,
     // and the group is binned again without them.
     let mut i = 0;
     while i < groups.len() {
-        let (kept, moved) = split_shared_cells(&groups[i], kinds);
+        let (kept, moved, axes) = split_shared_cells(&groups[i].0, kinds);
         if moved.is_empty() {
+            groups[i].1 = axes;
             i += 1;
         } else {
-            groups[i] = kept;
-            groups.push(moved);
+            groups[i].0 = kept;
+            groups.push((moved, None));
         }
     }
     groups
 }
 
+/// The rows of one object, and its axes (`None` when they cannot form YODA axes).
+pub(super) type Group<'r> = (Vec<&'r Row>, Option<Vec<Axis>>);
+
 /// Each row into the first group where no row has the same coordinates (nor, on a
 /// single continuous axis, an overlapping bin).
 fn first_fit<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Vec<&'r Row>> {
     let one_range = kinds == [AxisKind::Continuous];
-    let mut groups: Vec<Group> = Vec::new();
+    if one_range && in_order(rows) || !one_range && all_distinct(rows) {
+        // The usual tables: 1D bins one after the other, or a grid with no cell repeated.
+        return vec![rows.iter().collect()];
+    }
+    let mut groups: Vec<Fitting> = Vec::new();
     for row in rows {
         let c = &row.1;
         let key = Key::row(c);
@@ -132,7 +143,7 @@ fn first_fit<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Vec<&'r Row>> {
             None => {
                 // The first group usually takes every row.
                 let room = if groups.is_empty() { rows.len() } else { 0 };
-                groups.push(Group {
+                groups.push(Fitting {
                     rows: Vec::with_capacity(room),
                     keys: HashSet::with_capacity(room),
                     ranges: BTreeMap::new(),
@@ -150,14 +161,42 @@ fn first_fit<'r>(rows: &'r [Row], kinds: &[AxisKind]) -> Vec<Vec<&'r Row>> {
     groups.into_iter().map(|g| g.rows).collect()
 }
 
-struct Group<'a> {
+/// Whether no two rows have the same coordinates: their keys' hashes, sorted, have no two
+/// alike (equal hashes, rare, only send the rows the long way, through [`Fitting`]).
+fn all_distinct(rows: &[Row]) -> bool {
+    use std::hash::BuildHasher;
+    let state = foldhash::fast::RandomState::default();
+    let mut hashes: Vec<u64> = rows
+        .iter()
+        .map(|r| state.hash_one(Key::row(&r.1)))
+        .collect();
+    hashes.sort_unstable();
+    hashes.windows(2).all(|w| w[0] != w[1])
+}
+
+/// Whether the rows' bins on a single continuous axis follow one another, each of some
+/// width and none overlapping the next, all upwards or all downwards: then no two share
+/// a bin or overlap, and they make one group, with no need to look each one up.
+fn in_order(rows: &[Row]) -> bool {
+    let range = |r: &Row| match r.1.first() {
+        Some(&Coord::Range(l, h)) if l < h => Some((l, h)),
+        _ => None,
+    };
+    let Some(bins) = rows.iter().map(range).collect::<Option<Vec<_>>>() else {
+        return false;
+    };
+    let up = bins.windows(2).all(|w| w[0].1 <= w[1].0);
+    up || bins.windows(2).all(|w| w[1].1 <= w[0].0)
+}
+
+struct Fitting<'a> {
     rows: Vec<&'a Row>,
     keys: HashSet<[Key<'a>; MAX_AXES]>,
     /// Low edge -> high edge of each bin taken, for a single continuous axis.
     ranges: BTreeMap<i64, f64>,
 }
 
-impl Group<'_> {
+impl Fitting<'_> {
     fn fits(&self, key: &[Key; MAX_AXES], c: &[Coord], one_range: bool) -> bool {
         !(self.keys.contains(key) || one_range && overlaps(&self.ranges, &c[0]))
     }
@@ -215,16 +254,21 @@ fn from_key(k: i64) -> f64 {
     f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
 }
 
-/// The rows that keep their cell, and those whose cell an earlier row already holds.
-fn split_shared_cells<'r>(rows: &[&'r Row], kinds: &[AxisKind]) -> (Vec<&'r Row>, Vec<&'r Row>) {
+/// The rows that keep their cell, those whose cell an earlier row already holds, and the
+/// axes of all of them (`None` when they cannot form axes).
+fn split_shared_cells<'r>(
+    rows: &[&'r Row],
+    kinds: &[AxisKind],
+) -> (Vec<&'r Row>, Vec<&'r Row>, Option<Vec<Axis>>) {
     let Some(axes) = axes(kinds, rows) else {
-        return (rows.to_vec(), Vec::new());
+        return (rows.to_vec(), Vec::new(), None);
     };
     let mut taken = vec![false; axes.iter().map(Axis::size).product()];
-    rows.iter().partition(|(_, c)| {
+    let (kept, moved) = rows.iter().partition(|(_, c)| {
         let cell = &mut taken[bin_index(&axes, c).0];
         !std::mem::replace(cell, true)
-    })
+    });
+    (kept, moved, Some(axes))
 }
 
 /// The axes of a group of rows, or `None` when a continuous axis has fewer than two

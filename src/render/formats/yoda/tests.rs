@@ -199,3 +199,70 @@ fn analysis_from_a_rivet_link_or_from_the_paper() {
     );
     assert_eq!(rivet_analysis(&RecordMeta::default(), &[]), None);
 }
+
+#[test]
+fn a_repeated_cell_of_a_grid_and_bins_listed_downwards() {
+    // Two axes, the third row repeating the first's cell: it gets an object of its own
+    // (the grid's quick check for repeated cells must not let it through).
+    let out = yoda(
+        "independent_variables:
+- header: {name: X}
+  values: [{low: 0, high: 1}, {low: 1, high: 2}, {low: 0, high: 1}]
+- header: {name: Y}
+  values: [{low: 0, high: 1}, {low: 0, high: 1}, {low: 0, high: 1}]
+dependent_variables:
+- header: {name: A}
+  values: [{value: 1}, {value: 2}, {value: 3}]
+",
+        &YodaOptions::new("A", 1),
+    );
+    let paths: Vec<&str> = out.text.lines().filter(|l| l.starts_with("Path")).collect();
+    assert_eq!(
+        paths,
+        ["Path: /REF/A/d01-x01-y01", "Path: /REF/A/d01-x01-y02"]
+    );
+    assert_eq!(out.notes.len(), 1, "{:?}", out.notes);
+    assert!(out.notes[0].contains("row 3"), "{:?}", out.notes);
+
+    // Bins listed from the highest down make one object, in the axis's order.
+    let out = yoda(
+        "independent_variables:
+- header: {name: X}
+  values: [{low: 20, high: 30}, {low: 10, high: 20}, {low: 0, high: 10}]
+dependent_variables:
+- header: {name: A}
+  values: [{value: 3}, {value: 2}, {value: 1}]
+",
+        &YodaOptions::new("A", 1),
+    );
+    assert_eq!(out.text.matches("BEGIN ").count(), 1, "{}", out.text);
+    assert!(out.notes.is_empty(), "{:?}", out.notes);
+    assert!(
+        out.text
+            .contains("\n1.000000e+00 \t\n2.000000e+00 \t\n3.000000e+00 \t\n"),
+        "{}",
+        out.text
+    );
+
+    // Two zero-width bins at one place are one bin twice: the second goes to an object
+    // of its own, which one zero-width bin cannot make (no axis), and a note says so.
+    let out = yoda(
+        "independent_variables:
+- header: {name: X}
+  values: [{low: 5, high: 5}, {low: 5, high: 5}, {low: 6, high: 7}]
+dependent_variables:
+- header: {name: A}
+  values: [{value: 1}, {value: 2}, {value: 3}]
+",
+        &YodaOptions::new("A", 1),
+    );
+    assert_eq!(out.text.matches("BEGIN ").count(), 1, "{}", out.text);
+    assert!(!out.text.contains("2.000000e+00 \t\n"), "{}", out.text);
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.contains("cannot form a YODA axis")),
+        "{:?}",
+        out.notes
+    );
+}
