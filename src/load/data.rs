@@ -5,6 +5,7 @@
 //! with the variable's name so it can be found without counting.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::model::{
     Amount, Bin, Point, Qualifier, SchemaVersion, Spanned, TableData, Uncertainty, UncertaintyKind,
@@ -431,7 +432,7 @@ fn uncertainty(node: &Node, f: &mut Fields, label: Place) -> Option<Uncertainty>
         }
     };
     Some(Uncertainty {
-        label: label_text,
+        label: label_text.map(Arc::from),
         kind,
         pos: node.pos,
     })

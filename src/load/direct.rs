@@ -10,6 +10,7 @@
 //! same model.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use saphyr_parser::{Event, ScalarStyle};
 
@@ -36,6 +37,7 @@ pub fn read(text: &str) -> Option<TableData> {
             text,
             events: &events,
             at: 0,
+            labels: Vec::new(),
             rows: 0,
         };
         let data = reader.data().ok()?;
@@ -103,6 +105,9 @@ struct Reader<'e, 't> {
     text: &'t str,
     events: &'e [Ev],
     at: usize,
+    /// Uncertainty labels seen in this file: a table's thousands of `stat` and `sys`
+    /// labels share one allocation each.
+    labels: Vec<Arc<str>>,
     /// The length of the last list of values read: the next is most likely as long, and
     /// is given that room at once rather than grown by doubling (a tenth of the time
     /// spent loading large tables went on growing them).
@@ -331,6 +336,19 @@ impl<'t> Reader<'_, 't> {
         Ok(out)
     }
 
+    /// The label `text`, shared with an earlier one alike.
+    fn intern(&mut self, text: String) -> Arc<str> {
+        if let Some(known) = self.labels.iter().find(|l| ***l == *text) {
+            return Arc::clone(known);
+        }
+        let label: Arc<str> = text.into();
+        // Labels are few; a file with many different ones keeps only the first.
+        if self.labels.len() < 64 {
+            self.labels.push(Arc::clone(&label));
+        }
+        label
+    }
+
     fn uncertainty(&mut self) -> Got<Uncertainty> {
         let pos = self.map_start()?;
         let (mut symmetric, mut asymmetric, mut label) = (None, None, None);
@@ -346,7 +364,7 @@ impl<'t> Reader<'_, 't> {
                 "asymerror" if asymmetric.is_none() => asymmetric = Some(self.asymmetric()?),
                 "label" if label.is_none() => {
                     let (text, plain, _) = self.scalar()?;
-                    label = Some(as_text(text, plain)?);
+                    label = Some(self.intern(as_text(text, plain)?));
                 }
                 _ => return Err(GiveUp),
             }

@@ -1,6 +1,7 @@
 //! Tables: their metadata from `submission.yaml` and their data.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -119,7 +120,7 @@ pub struct Bin {
 
 #[derive(Clone, Debug)]
 pub struct Uncertainty {
-    pub label: Option<String>,
+    pub label: Option<Arc<str>>,
     pub kind: UncertaintyKind,
     pub pos: Pos,
 }

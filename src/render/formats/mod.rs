@@ -252,7 +252,7 @@ mod tests {
             errors: labels
                 .iter()
                 .map(|l| Uncertainty {
-                    label: l.map(str::to_string),
+                    label: l.map(Into::into),
                     kind: UncertaintyKind::Symmetric(Amount::Absolute(1.0)),
                     pos: Pos::NONE,
                 })

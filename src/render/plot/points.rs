@@ -276,7 +276,7 @@ pub fn draw(title: &str, x_var: &Variable, deps: &[Variable]) -> Plot {
             .flat_map(|d| d.values.iter())
             .find_map(|p| (p.errors.len() > 1).then(|| p.errors[0].label.clone()))
             .flatten()
-            .unwrap_or_else(|| "first uncertainty".to_string());
+            .unwrap_or_else(|| "first uncertainty".into());
         svg.line(
             fx0 + 6.0,
             y - 6.0,
