@@ -7,7 +7,8 @@
 //! - `.<name>.spare`: the generation before the live one, kept after a swap. An
 //!   incremental build brings it up to date (rewriting only what changed, hard-linking
 //!   what the live site already has right) and swaps it in;
-//! - `.<name>.trash-<pid>`: a generation being deleted;
+//! - `.<name>.trash-<pid>`: what a build replaces (a generation, or records of one),
+//!   being deleted;
 //! - `.<name>.cache/`: fingerprints and checked records, to skip unchanged records.
 //!
 //! The live site is never written into. It is replaced by one `renameat2(RENAME_EXCHANGE)`,
@@ -114,27 +115,13 @@ impl SiteDir {
         Ok(path)
     }
 
-    /// Moves `dir` out of the way (instantly) and returns where it went, to be deleted.
-    ///
-    /// # Errors
-    /// When it cannot be renamed.
-    pub fn discard(&self, dir: &Path) -> Result<Option<PathBuf>> {
-        if fs::symlink_metadata(dir).is_err() {
-            return Ok(None);
-        }
-        let trash = self.beside(&format!("trash-{}", std::process::id()));
-        remove_tree(&trash)?;
-        fs::rename(dir, &trash).with_context(|| format!("cannot move {} aside", dir.display()))?;
-        Ok(Some(trash))
-    }
-
     /// A new, empty trash folder: what a rebuild replaces is moved into it at once and
     /// deleted beside the build (see [`Trash`]).
     ///
     /// # Errors
     /// When it cannot be made.
     pub fn trash(&self) -> Result<Trash> {
-        let dir = self.beside(&format!("trash-{}-old", std::process::id()));
+        let dir = self.beside(&format!("trash-{}", std::process::id()));
         remove_tree(&dir)?;
         fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(Trash { dir, moved: 0 })
@@ -268,6 +255,14 @@ impl Trash {
         fs::rename(path, &to).with_context(|| format!("cannot move {} aside", path.display()))?;
         self.moved += 1;
         Ok(())
+    }
+
+    /// Deletes everything in the trash, now.
+    ///
+    /// # Errors
+    /// When something cannot be removed.
+    pub fn empty_now(self) -> Result<()> {
+        remove_tree(&self.dir)
     }
 
     /// Starts deleting everything in the trash; join the handle before the process ends.

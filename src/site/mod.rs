@@ -36,7 +36,7 @@ use crate::model::{Diagnostic, Record, sort_diagnostics};
 use crate::render::pages::{SiteView, Theme};
 
 use cache::{Checked, Fingerprint, StatCache};
-use generation::{MANIFEST, Manifest, SiteDir, link_tree, read_manifest, remove_tree};
+use generation::{MANIFEST, Manifest, SiteDir, link_tree, read_manifest};
 use listing::Listing;
 
 pub use output::{Output, sha256_hex};
@@ -151,9 +151,9 @@ pub fn build(
         // clone, or an interrupted one): start an empty spare. The incremental build
         // hard-links every unchanged record into it from the live site, which costs a
         // link per file instead of writing the whole site again.
-        if let Some(trash) = site.discard(&site.spare())? {
-            remove_tree(&trash)?;
-        }
+        let mut trash = site.trash()?;
+        trash.discard(&site.spare())?;
+        trash.empty_now()?;
         fs::create_dir_all(site.spare())
             .with_context(|| format!("cannot create {}", site.spare().display()))?;
         spare = Some(Manifest::default());
@@ -245,8 +245,9 @@ fn full_build(
     options: &BuildOptions,
 ) -> Result<Report> {
     // The old spare goes at once; deleting its files overlaps with the build.
-    let trash = site.discard(&site.spare())?;
-    let deleting = std::thread::spawn(move || trash.map(|t| remove_tree(&t)));
+    let mut trash = site.trash()?;
+    trash.discard(&site.spare())?;
+    let deleting = trash.empty();
     let staging = Staging(site.staging()?);
     let output = Output::new(&staging.0);
 
